@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * TEST: svm_info
+ * Category: Infrastructure
+ * Description: Lists the SVM-capable devices this machine has and what each
+ *              offers, so that a CI log shows at a glance what the rest of
+ *              the suite could run on.
+ * Functionality: device discovery, capability query
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "igt_core.h"
+#include "igt_device.h"
+#include "svm/svm_caps.h"
+
+IGT_TEST_DESCRIPTION("Lists SVM-capable devices (xe, amdgpu, amdkfd, test_hmm) and their SVM capabilities.");
+
+static void print_device(const struct igt_device_info *d)
+{
+	igt_info("%-22s %-12s driver=%-8s pci=%04x:%04x slot=%s sys=%s\n",
+		 d->devnode, igt_dev_kind_name(d->kind),
+		 d->driver[0] ? d->driver : "?", d->vendor, d->device,
+		 d->pci_slot[0] ? d->pci_slot : "-", d->syspath[0] ? d->syspath : "-");
+}
+
+/* "renderD128" -> "renderd128": dynamic subtest names are lowercase. */
+static const char *dynamic_name(const struct igt_device_info *d)
+{
+	static char name[64];
+	const char *base = strrchr(d->devnode, '/');
+	size_t i;
+
+	base = base ? base + 1 : d->devnode;
+	for (i = 0; base[i] && i < sizeof(name) - 1; i++)
+		name[i] = tolower((unsigned char)base[i]);
+	name[i] = '\0';
+	return name;
+}
+
+static int open_device(const struct igt_device_info *d)
+{
+	int fd = open(d->devnode, O_RDWR | O_CLOEXEC);
+
+	igt_assert_f(fd >= 0, "cannot open %s\n", d->devnode);
+	return fd;
+}
+
+/* Every device of @kind/@driver the filter lets through; skips when none. */
+static int find_all(enum igt_dev_kind kind, const char *driver,
+		    struct igt_device_info *devs, int max)
+{
+	char wanted[256];
+	int n = 0;
+
+	while (n < max && !igt_device_find(kind, driver, n, &devs[n]))
+		n++;
+	igt_device_describe_wanted(kind, driver, wanted, sizeof(wanted));
+	igt_require_f(n > 0, "looked for %s and found none\n", wanted);
+	return n;
+}
+
+static void report_xe(const struct igt_device_info *d)
+{
+	struct svm_xe_caps caps;
+	int fd = open_device(d);
+	int ret = __svm_probe_xe(fd, &caps);
+
+	close(fd);
+	print_device(d);
+	igt_assert_f(ret == 0, "xe config query failed: %s\n", strerror(-ret));
+	igt_info("  device id %#06x rev %#x, VRAM %s, VA bits %u, min alignment %#llx\n",
+		 caps.devid, caps.revid, caps.has_vram ? "yes" : "no", caps.va_bits,
+		 (unsigned long long)caps.min_alignment);
+	igt_info("  CPU address mirror (SVM): %s; fault-mode VM: %s\n",
+		 caps.has_cpu_addr_mirror ? "yes" : "no",
+		 caps.fault_mode ? strerror(-caps.fault_mode) : "yes");
+	igt_assert_eq(caps.devid, d->device);
+	igt_assert_f(caps.va_bits >= 32 && caps.va_bits <= 57,
+		     "implausible VA bits %u\n", caps.va_bits);
+	igt_assert_f(caps.min_alignment && !(caps.min_alignment & (caps.min_alignment - 1)),
+		     "min alignment %#llx is not a power of two\n",
+		     (unsigned long long)caps.min_alignment);
+}
+
+static void report_amdgpu(const struct igt_device_info *d)
+{
+	int fd = open_device(d);
+	drmVersionPtr v = drmGetVersion(fd);
+
+	close(fd);
+	print_device(d);
+	igt_assert_f(v, "DRM_IOCTL_VERSION failed on %s\n", d->devnode);
+	igt_info("  %s %d.%d.%d (%s)\n", v->name, v->version_major,
+		 v->version_minor, v->version_patchlevel, v->date);
+	igt_assert_f(!strcmp(v->name, "amdgpu"), "driver is %s\n", v->name);
+	drmFreeVersion(v);
+}
+
+static void report_kfd(const struct igt_device_info *d)
+{
+	struct svm_kfd_caps caps;
+	int fd = open_device(d);
+	int ret = __svm_probe_kfd(fd, &caps);
+
+	close(fd);
+	print_device(d);
+	igt_assert_f(ret == 0, "AMDKFD_IOC_GET_VERSION failed: %s\n", strerror(-ret));
+	igt_info("  KFD uAPI %u.%u (SVM API needs 1.5: %s)\n", caps.major, caps.minor,
+		 caps.minor >= 5 ? "yes" : "no");
+	for (int i = 0; i < caps.num_gpus; i++)
+		igt_info("  gpu_id %#x renderD%u device %#06x: SVM capability %s\n",
+			 caps.gpus[i].gpu_id, caps.gpus[i].render_minor,
+			 caps.gpus[i].device_id, caps.gpus[i].svm ? "yes" : "no");
+	if (caps.xnack < 0)
+		igt_info("  XNACK mode: cannot be queried (%s)\n", strerror(-caps.xnack));
+	else
+		igt_info("  XNACK mode: %s\n", caps.xnack ? "on" : "off");
+	igt_assert_eq(caps.major, 1);
+}
+
+static void report_dmirror(const struct igt_device_info *d)
+{
+	struct svm_dmirror_caps caps;
+	int fd = open_device(d);
+	int ret = __svm_probe_dmirror(fd, &caps);
+
+	close(fd);
+	print_device(d);
+	igt_assert_f(ret == 0, "probe failed: %s\n", strerror(-ret));
+	igt_info("  ioctl numbering: %s\n", caps.numbering_6_0 ? "Linux >= 6.0" : "pre-6.0 (unsupported)");
+	igt_require_f(caps.numbering_6_0, "test_hmm before Linux 6.0 numbers its ioctls differently\n");
+	igt_info("  SNAPSHOT of one page: %s\n", caps.snapshot ? strerror(-caps.snapshot) : "ok");
+	igt_assert_eq(caps.snapshot, 0);
+}
+
+static const struct {
+	const char *name;
+	enum igt_dev_kind kind;
+	const char *driver;
+	void (*report)(const struct igt_device_info *d);
+} kinds[] = {
+	{ "xe", IGT_DEV_DRM_RENDER, "xe", report_xe },
+	{ "amdgpu", IGT_DEV_DRM_RENDER, "amdgpu", report_amdgpu },
+	{ "kfd", IGT_DEV_KFD, NULL, report_kfd },
+	{ "hmm-dmirror", IGT_DEV_HMM_DMIRROR, NULL, report_dmirror },
+};
+
+/**
+ * SUBTEST: devices
+ * Description: Lists every DRM render node, /dev/kfd and /dev/hmm_dmirror
+ *              device that the device filter lets through, with driver,
+ *              PCI id and sysfs path.
+ * Functionality: device discovery
+ *
+ * SUBTEST: xe
+ * Description: For each xe render node: device id, VRAM, VA bits, minimum
+ *              alignment, the CPU_ADDR_MIRROR (SVM) flag and whether a
+ *              fault-mode VM can be created; checks the query answers are
+ *              consistent.
+ * Functionality: capability query, xe
+ *
+ * SUBTEST: amdgpu
+ * Description: For each amdgpu render node: PCI id and DRM driver version.
+ * Functionality: capability query, amdgpu
+ *
+ * SUBTEST: kfd
+ * Description: /dev/kfd: the KFD uAPI version, the SVM capability bit of
+ *              each GPU node in the topology, and the XNACK mode.
+ * Functionality: capability query, amdkfd
+ *
+ * SUBTEST: hmm-dmirror
+ * Description: For each /dev/hmm_dmirrorN of the kernel's test_hmm module:
+ *              which ioctl numbering applies and whether a SNAPSHOT works.
+ * Functionality: capability query, hmm
+ */
+igt_main
+{
+	igt_subtest("devices") {
+		static const enum igt_dev_kind all_kinds[] = {
+			IGT_DEV_DRM_RENDER, IGT_DEV_KFD, IGT_DEV_HMM_DMIRROR,
+		};
+		struct igt_device_info d;
+		int shown = 0;
+
+		for (size_t k = 0; k < sizeof(all_kinds) / sizeof(all_kinds[0]); k++)
+			for (int i = 0; !igt_device_find(all_kinds[k], NULL, i, &d); i++, shown++)
+				print_device(&d);
+		igt_require_f(shown > 0, "no DRM render node, /dev/kfd or /dev/hmm_dmirror* found%s%s\n",
+			      igt_device_filter_get() ? " matching " : "",
+			      igt_device_filter_get() ? igt_device_filter_get() : "");
+	}
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		igt_subtest_with_dynamic(kinds[k].name) {
+			struct igt_device_info devs[IGT_DEVICE_MAX];
+			int n = find_all(kinds[k].kind, kinds[k].driver, devs, IGT_DEVICE_MAX);
+
+			for (int i = 0; i < n; i++)
+				igt_dynamic(dynamic_name(&devs[i]))
+					kinds[k].report(&devs[i]);
+		}
+	}
+}
