@@ -17,11 +17,16 @@ static void vkmsg(int level, const char *fmt, va_list ap)
 	int fd, n;
 
 	n = snprintf(msg, sizeof(msg), "<%d>[IGT] ", level);
-	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	n += vsnprintf(msg + n, sizeof(msg) - n - 1, fmt, ap);
+	if (n > (int)sizeof(msg) - 2)
+		n = sizeof(msg) - 2;
+	/* Without the newline the kernel keeps the record open for a continuation. */
+	msg[n++] = '\n';
+	msg[n] = '\0';
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (write(fd, msg, strnlen(msg, sizeof(msg))) < 0) {
+	if (write(fd, msg, n) < 0) {
 		/* A full or restricted log is not the test's failure. */
 	}
 	close(fd);

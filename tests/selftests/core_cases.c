@@ -719,6 +719,46 @@ const struct core_case core_cases[] = {
 		"Malformed device filter in IGT_DEVICE: pci: unknown key 'colour' (expected vendor, device, card or slot)\n"
 		USAGE("st_subtests"),
 	},
+	{
+		.name = "abort-exits-112",
+		.prog = "st_signals",
+		.args = { "--run-subtest", "abort" },
+		.status = 112,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: abort\n"
+		"second handler, sig=0\n"
+		"first handler, sig=0\n",
+		.err =
+		"(st_signals:PID) CRITICAL: Test abort in function __igt_main_body, file st_signals.c:46:\n"
+		"(st_signals:PID) CRITICAL: abort condition: true\n"
+		"(st_signals:PID) CRITICAL: the environment is broken\n",
+	},
+	{
+		.name = "log-level-warn-hides-info",
+		.prog = "st_subtests",
+		.args = { "--run-subtest", "alpha" },
+		.env = { "IGT_LOG_LEVEL=warn" },
+		.status = 0,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: alpha\n"
+		"Subtest alpha: SUCCESS (T)\n",
+		.err ="",
+	},
+	{
+		.name = "log-level-debug-shows-debug",
+		.prog = "st_simple",
+		.env = { "IGT_LOG_LEVEL=debug" },
+		.status = 0,
+		.out =
+		"IGT-Version: V\n"
+		"(st_simple:PID) DEBUG: a debug line for the failure dump\n"
+		"(st_simple:PID) DEBUG: Test requirement passed: !mode || strcmp(mode, \"skip\")\n"
+		"simple ran\n"
+		"SUCCESS (T)\n",
+		.err ="",
+	},
 };
 
 const size_t num_core_cases = sizeof(core_cases) / sizeof(core_cases[0]);

@@ -1,4 +1,4 @@
-/* Crashes, signals, exit handlers (LIFO) and timeouts. */
+/* Crashes, signals, exit handlers (LIFO), timeouts and aborts. */
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -42,4 +42,6 @@ igt_main
 	}
 	igt_subtest("after-hang")
 		igt_info("after-hang ran\n");
+	igt_subtest("abort")
+		igt_abort_on_f(true, "the environment is broken\n");
 }
