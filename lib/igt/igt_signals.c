@@ -22,13 +22,22 @@ static int num_exit_handlers;
 static volatile sig_atomic_t exit_handlers_ran;
 static const char *timeout_op;
 
+/*
+ * Which signals get a message and a backtrace, and which of those are a
+ * crash of the subtest.  SIGQUIT (igt_runner's timeout kill) and SIGABRT are
+ * reported but leave no result line, so the runner records what it saw
+ * (timeout, incomplete) as it does for IGT's own binaries.
+ */
 static const struct {
 	int sig;
-	bool report;	/* a crash worth a message and a CRASH result */
+	bool report;
+	bool crash;
 } fatal_signals[] = {
-	{ SIGINT, false }, { SIGHUP, false }, { SIGPIPE, false }, { SIGTERM, false },
-	{ SIGQUIT, true }, { SIGABRT, true }, { SIGSEGV, true }, { SIGBUS, true },
-	{ SIGFPE, true },
+	{ SIGINT, false, false }, { SIGHUP, false, false },
+	{ SIGPIPE, false, false }, { SIGTERM, false, false },
+	{ SIGQUIT, true, false }, { SIGABRT, true, false },
+	{ SIGSEGV, true, true }, { SIGBUS, true, true },
+	{ SIGFPE, true, true }, { SIGILL, true, true },
 };
 
 void igt_run_exit_handlers(int sig)
@@ -61,7 +70,7 @@ void igt_forget_exit_handlers(void)
 	num_exit_handlers = 0;
 }
 
-static void report_crash(int sig)
+static void report_signal(int sig, bool crash)
 {
 	void *frames[32];
 	int n;
@@ -70,7 +79,7 @@ static void report_crash(int sig)
 	fprintf(stderr, "Received signal SIG%s.\nStack trace:\n", sigabbrev_np(sig));
 	n = backtrace(frames, 32);
 	backtrace_symbols_fd(frames, n, STDERR_FILENO);
-	if (igt_state.in_fork_child)
+	if (!crash || igt_state.in_fork_child)
 		return;
 	if (igt_state.in_dynamic)
 		igt_result_line("Dynamic subtest", igt_state.dynamic.name,
@@ -87,7 +96,7 @@ static void fatal_signal_handler(int sig)
 {
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		if (fatal_signals[i].sig == sig && fatal_signals[i].report)
-			report_crash(sig);
+			report_signal(sig, fatal_signals[i].crash);
 	igt_run_exit_handlers(sig);
 	fflush(NULL);
 	signal(sig, SIG_DFL);

@@ -514,7 +514,7 @@ const struct core_case core_cases[] = {
 		"second handler, sig=0\n"
 		"first handler, sig=0\n",
 		.err =
-		"(st_signals:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_signals.c:38:\n"
+		"(st_signals:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_signals.c:40:\n"
 		"(st_signals:PID) CRITICAL: Failed assertion: 0\n"
 		"(st_signals:PID) CRITICAL: Stack trace:\n",
 	},
@@ -730,7 +730,7 @@ const struct core_case core_cases[] = {
 		"second handler, sig=0\n"
 		"first handler, sig=0\n",
 		.err =
-		"(st_signals:PID) CRITICAL: Test abort in function __igt_main_body, file st_signals.c:46:\n"
+		"(st_signals:PID) CRITICAL: Test abort in function __igt_main_body, file st_signals.c:48:\n"
 		"(st_signals:PID) CRITICAL: abort condition: true\n"
 		"(st_signals:PID) CRITICAL: the environment is broken\n",
 	},
@@ -758,6 +758,20 @@ const struct core_case core_cases[] = {
 		"simple ran\n"
 		"SUCCESS (T)\n",
 		.err ="",
+	},
+	{
+		.name = "sigabrt-is-reported-not-crash",
+		.prog = "st_signals",
+		.args = { "--run-subtest", "sigabrt" },
+		.status = -6,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: sigabrt\n"
+		"second handler, sig=6\n"
+		"first handler, sig=6\n",
+		.err =
+		"Received signal SIGABRT.\n"
+		"Stack trace:\n",
 	},
 };
 

@@ -34,6 +34,8 @@ igt_main
 	}
 	igt_subtest("sigterm")
 		raise(SIGTERM);
+	igt_subtest("sigabrt")
+		abort();
 	igt_subtest("fail")
 		igt_assert(false);
 	igt_subtest("hang") {
