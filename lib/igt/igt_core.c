@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "igt_internal.h"
+#include "igt_runnercomms.h"
 
 struct igt_state igt_state = { .test_name = "igt" };
 sigjmp_buf __igt_block_jmp;
@@ -30,7 +31,10 @@ static int group_depth;
 
 static __attribute__((noreturn)) void internal_error(const char *what)
 {
-	fprintf(stderr, "igt-svm core: %s\n", what);
+	if (igt_comms_active())
+		igt_comms_logf(IGT_COMMS_STDERR, "igt-svm core: %s\n", what);
+	else
+		fprintf(stderr, "igt-svm core: %s\n", what);
 	fflush(stdout);
 	exit(IGT_EXIT_ABORT);
 }
@@ -56,7 +60,12 @@ const char *igt_result_word(enum igt_result r)
 	return words[r];
 }
 
-/* Writes one protocol line to stdout, and to stderr for the runner's split. */
+/*
+ * Writes one protocol line to stdout, and to stderr for the runner's split.
+ * With the runner's socket the packets are what counts, but the line is
+ * still printed: igt_runner builds its journal of started subtests from
+ * stdout alone, and resuming a binary after a timeout (-m) needs it.
+ */
 static void sentinel_line(const char *text)
 {
 	bool bold = !igt_state.plain_output;
@@ -70,12 +79,15 @@ static void sentinel_line(const char *text)
 	}
 }
 
-void igt_result_line(const char *prefix, const char *name, enum igt_result r,
+void igt_result_line(bool dynamic, const char *name, enum igt_result r,
 		     double secs)
 {
 	char line[400];
 
-	snprintf(line, sizeof(line), "%s %s: %s (%.3fs)", prefix, name,
+	if (igt_comms_active())
+		igt_comms_subtest_result(dynamic, name, igt_result_word(r), secs);
+	snprintf(line, sizeof(line), "%s %s: %s (%.3fs)",
+		 dynamic ? "Dynamic subtest" : "Subtest", name,
 		 igt_result_word(r), secs);
 	sentinel_line(line);
 }
@@ -95,8 +107,13 @@ static void require_valid_name(const char *name)
 {
 	if (valid_name(name))
 		return;
-	fprintf(stderr, "Invalid subtest name \"%s\": only [a-z0-9_-] allowed.\n",
-		name);
+	if (igt_comms_active())
+		igt_comms_logf(IGT_COMMS_STDERR,
+			       "Invalid subtest name \"%s\": only [a-z0-9_-] allowed.\n",
+			       name);
+	else
+		fprintf(stderr, "Invalid subtest name \"%s\": only [a-z0-9_-] allowed.\n",
+			name);
 	exit(IGT_EXIT_INVALID);
 }
 
@@ -286,7 +303,7 @@ bool __igt_subtest_begin(const char *name, bool with_dynamic,
 
 	if (igt_state.henceforth != IGT_RESULT_NONE) {
 		/* The fixture already decided; no "Starting" line, as igt_runner expects. */
-		igt_result_line("Subtest", name, igt_state.henceforth, 0.0);
+		igt_result_line(false, name, igt_state.henceforth, 0.0);
 		count_result(igt_state.henceforth, igt_state.henceforth_code);
 		return false;
 	}
@@ -301,6 +318,8 @@ bool __igt_subtest_begin(const char *name, bool with_dynamic,
 	igt_log_ring_clear();
 	errno = 0;	/* a failure's "Last errno" must be this subtest's */
 	igt_kmsg("%s: starting subtest %s", igt_state.test_name, name);
+	if (igt_comms_active())
+		igt_comms_subtest_start(false, name);
 	char text[300];
 	snprintf(text, sizeof(text), "Starting subtest: %s", name);
 	sentinel_line(text);
@@ -336,7 +355,7 @@ int __igt_subtest_end(void)
 	r = subtest_outcome(b);
 	if (r == IGT_RESULT_FAIL)
 		igt_log_ring_dump("Subtest", b->name);
-	igt_result_line("Subtest", b->name, r, igt_elapsed(&b->start));
+	igt_result_line(false, b->name, r, igt_elapsed(&b->start));
 	igt_kmsg("%s: finished subtest %s, %s", igt_state.test_name, b->name,
 		 igt_result_word(r));
 	count_result(r, b->exitcode);
@@ -364,6 +383,8 @@ bool __igt_dynamic_begin(const char *name)
 	igt_state.in_dynamic = true;
 	errno = 0;
 	igt_kmsg("%s: starting dynamic subtest %s", igt_state.test_name, name);
+	if (igt_comms_active())
+		igt_comms_subtest_start(true, name);
 	char text[300];
 	snprintf(text, sizeof(text), "Starting dynamic subtest: %s", name);
 	sentinel_line(text);
@@ -383,7 +404,7 @@ int __igt_dynamic_end(void)
 	}
 	if (r == IGT_RESULT_FAIL)
 		igt_log_ring_dump("Dynamic subtest", d->name);
-	igt_result_line("Dynamic subtest", d->name, r, igt_elapsed(&d->start));
+	igt_result_line(true, d->name, r, igt_elapsed(&d->start));
 	igt_kmsg("%s: finished subtest %s, %s", igt_state.test_name, d->name,
 		 igt_result_word(r));
 	if (r != IGT_RESULT_SKIP)
@@ -400,7 +421,11 @@ static __attribute__((noreturn)) void end_simple_test(enum igt_result r, int exi
 {
 	if (r == IGT_RESULT_FAIL)
 		igt_log_ring_dump("Test", igt_state.test_name);
-	printf("%s (%.3fs)\n", igt_result_word(r), igt_elapsed(&igt_state.start));
+	if (igt_comms_active())
+		igt_comms_logf(IGT_COMMS_STDOUT, "%s (%.3fs)\n", igt_result_word(r),
+			       igt_elapsed(&igt_state.start));
+	else
+		printf("%s (%.3fs)\n", igt_result_word(r), igt_elapsed(&igt_state.start));
 	igt_kmsg("%s: exiting, ret=%d", igt_state.test_name, exitcode);
 	exit(exitcode);
 }

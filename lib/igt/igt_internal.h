@@ -82,6 +82,7 @@ void igt_parse_options(int *argc, char **argv, const char *extra_short_opts,
 __attribute__((noreturn)) void igt_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 void igt_print_version(FILE *f);
+void igt_format_version(char *buf, size_t len);
 
 /* igt_wildmat.c: a comma list of glob patterns, '!' negates, the last match decides */
 bool igt_wildmat_list(const char *name, const char *patterns);
@@ -106,7 +107,8 @@ void igt_kmsg_level(int level, const char *fmt, ...)
 
 /* igt_core.c */
 double igt_elapsed(const struct timespec *since);
-void igt_result_line(const char *prefix, const char *name, enum igt_result r,
+/* "[Dynamic s|S]ubtest NAME: RESULT (secs)", or its packet for the runner. */
+void igt_result_line(bool dynamic, const char *name, enum igt_result r,
 		     double secs);
 const char *igt_result_word(enum igt_result r);
 __attribute__((noreturn)) void igt_end_block(enum igt_result r, int exitcode);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "igt_internal.h"
+#include "igt_runnercomms.h"
 
 #define RING_LINES 256
 #define RING_LINE_LEN 512
@@ -90,6 +91,18 @@ void igt_log_ring_dump(const char *what, const char *name)
 		pthread_mutex_unlock(&log_lock);
 		return;
 	}
+	if (igt_comms_active()) {
+		igt_comms_logf(IGT_COMMS_STDERR, "%s %s failed.\n**** DEBUG ****\n",
+			       what, name);
+		for (unsigned int i = 0; i < ring_count; i++) {
+			unsigned int idx = (ring_next + RING_LINES - ring_count + i) % RING_LINES;
+			igt_comms_log_str(IGT_COMMS_STDERR, ring[idx]);
+		}
+		igt_comms_log_str(IGT_COMMS_STDERR, "****  END  ****\n");
+		ring_count = 0;
+		pthread_mutex_unlock(&log_lock);
+		return;
+	}
 	fflush(stdout);
 	fprintf(stderr, "%s %s failed.\n**** DEBUG ****\n", what, name);
 	for (unsigned int i = 0; i < ring_count; i++) {
@@ -140,6 +153,13 @@ void igt_vlog(const char *domain, enum igt_log_level level, const char *fmt,
 	if (!should_print(domain, level)) {
 		/* Kept for the dump if the block fails: context that was not shown. */
 		ring_add(line);
+	} else if (igt_comms_active()) {
+		/* Same text, same stream, but as a packet the runner keeps. */
+		if (level == IGT_LOG_INFO)
+			igt_comms_log_str(IGT_COMMS_STDOUT, msg);
+		else
+			igt_comms_log_str(level == IGT_LOG_DEBUG ? IGT_COMMS_STDOUT :
+					  IGT_COMMS_STDERR, line);
 	} else {
 		if (level == IGT_LOG_INFO) {
 			fputs(msg, stdout);

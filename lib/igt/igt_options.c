@@ -10,6 +10,7 @@
 
 #include "igt_device.h"
 #include "igt_internal.h"
+#include "igt_runnercomms.h"
 #include "igt_version.h"
 
 #define IGT_SVM_VERSION "0.1.0"
@@ -65,6 +66,23 @@ void igt_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	fflush(stdout);
+	if (igt_comms_active()) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		if (f) {
+			va_start(ap, fmt);
+			vfprintf(f, fmt, ap);
+			va_end(ap);
+			fputc('\n', f);
+			print_usage(f);
+			fclose(f);
+			igt_comms_log(IGT_COMMS_STDERR, text, len);
+			free(text);
+		}
+		exit(IGT_EXIT_INVALID);
+	}
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -73,13 +91,21 @@ void igt_usage_error(const char *fmt, ...)
 	exit(IGT_EXIT_INVALID);
 }
 
-void igt_print_version(FILE *f)
+void igt_format_version(char *buf, size_t len)
 {
 	struct utsname u;
 
 	uname(&u);
-	fprintf(f, "IGT-Version: %s-%s (%s) (%s: %s %s)\n", IGT_SVM_VERSION,
-		IGT_SVM_VERSION_HASH, u.machine, u.sysname, u.release, u.machine);
+	snprintf(buf, len, "IGT-Version: %s-%s (%s) (%s: %s %s)\n", IGT_SVM_VERSION,
+		 IGT_SVM_VERSION_HASH, u.machine, u.sysname, u.release, u.machine);
+}
+
+void igt_print_version(FILE *f)
+{
+	char line[512];
+
+	igt_format_version(line, sizeof(line));
+	fputs(line, f);
 }
 
 static void set_device_filter(const char *filters, const char *origin)
@@ -200,7 +226,14 @@ static void common_start(void)
 	int fd;
 
 	igt_kmsg("%s: executing", igt_state.test_name);
-	igt_print_version(stdout);
+	if (igt_comms_active()) {
+		char version[512];
+
+		igt_format_version(version, sizeof(version));
+		igt_comms_version(version);
+	} else {
+		igt_print_version(stdout);
+	}
 	srandom((unsigned int)time(NULL) ^ (unsigned int)getpid());
 	/* Under memory pressure the OOM killer should pick the test, not the system. */
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -228,6 +261,8 @@ static void common_init(int *argc, char **argv, bool simple,
 	errno = 0;
 	clock_gettime(CLOCK_MONOTONIC, &igt_state.start);
 	igt_mark_main_thread();
+	/* Before anything can be logged, as a message may already need it. */
+	igt_comms_init();
 	igt_log_init();
 	igt_parse_options(argc, argv, extra_short_opts, extra_long_opts, help_str,
 			  handler, handler_data);

@@ -8,12 +8,14 @@
  * then re-raised with the default action to keep the 128+sig exit status.
  */
 #include <execinfo.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "igt_internal.h"
+#include "igt_runnercomms.h"
 
 #define MAX_EXIT_HANDLERS 10
 
@@ -70,22 +72,49 @@ void igt_forget_exit_handlers(void)
 	num_exit_handlers = 0;
 }
 
+/*
+ * The same report for the runner's socket.  backtrace_symbols_fd() only
+ * writes to a descriptor, so the frames go through a pipe into LOG packets.
+ */
+static void report_signal_to_runner(int sig, void *const *frames, int n)
+{
+	char text[128], frames_text[2048];
+	int p[2];
+	ssize_t got;
+
+	snprintf(text, sizeof(text), "Received signal SIG%s.\nStack trace:\n",
+		 sigabbrev_np(sig));
+	igt_comms_log_str(IGT_COMMS_STDERR, text);
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK))
+		return;
+	backtrace_symbols_fd(frames, n, p[1]);
+	close(p[1]);
+	while ((got = read(p[0], frames_text, sizeof(frames_text))) > 0)
+		igt_comms_log(IGT_COMMS_STDERR, frames_text, (size_t)got);
+	close(p[0]);
+}
+
 static void report_signal(int sig, bool crash)
 {
 	void *frames[32];
 	int n;
 
 	fflush(stdout);
-	fprintf(stderr, "Received signal SIG%s.\nStack trace:\n", sigabbrev_np(sig));
-	n = backtrace(frames, 32);
-	backtrace_symbols_fd(frames, n, STDERR_FILENO);
+	if (igt_comms_active()) {
+		n = backtrace(frames, 32);
+		report_signal_to_runner(sig, frames, n);
+	} else {
+		fprintf(stderr, "Received signal SIG%s.\nStack trace:\n", sigabbrev_np(sig));
+		n = backtrace(frames, 32);
+		backtrace_symbols_fd(frames, n, STDERR_FILENO);
+	}
 	if (!crash || igt_state.in_fork_child)
 		return;
 	if (igt_state.in_dynamic)
-		igt_result_line("Dynamic subtest", igt_state.dynamic.name,
+		igt_result_line(true, igt_state.dynamic.name,
 				IGT_RESULT_CRASH, igt_elapsed(&igt_state.dynamic.start));
 	if (igt_state.in_subtest) {
-		igt_result_line("Subtest", igt_state.subtest.name, IGT_RESULT_CRASH,
+		igt_result_line(false, igt_state.subtest.name, IGT_RESULT_CRASH,
 				igt_elapsed(&igt_state.subtest.start));
 		igt_kmsg("%s: finished subtest %s, CRASH", igt_state.test_name,
 			 igt_state.subtest.name);

@@ -60,6 +60,7 @@ static void exec_child(const char *path, const char *const *args,
 	unsetenv("IGT_SENTINEL_ON_STDERR");
 	unsetenv("IGT_LOG_LEVEL");
 	unsetenv("IGT_DEVICE");
+	unsetenv("IGT_RUNNER_SOCKET_FD");
 	setenv("IGT_PLAIN_OUTPUT", "1", 1);
 	for (; env && *env; env++)
 		putenv((char *)*env);
