@@ -236,8 +236,51 @@ static void child_reopen(void)
 	munmap(mem, NPAGES * ps);
 }
 
+/* SNAPSHOT bytes as test_hmm composes them, and what they must mean. */
+static void decode(void)
+{
+	static const struct {
+		uint8_t raw;
+		enum svm_residency where;
+		unsigned int prot;
+		const char *name;
+	} cases[] = {
+		{ HMM_DMIRROR_PROT_ERROR, SVM_RES_NONE, SVM_PROT_ERROR, "error" },
+		{ HMM_DMIRROR_PROT_NONE, SVM_RES_NONE, 0, "none" },
+		{ HMM_DMIRROR_PROT_READ, SVM_RES_SYSTEM, SVM_PROT_READ, "system|read" },
+		{ HMM_DMIRROR_PROT_WRITE | HMM_DMIRROR_PROT_PMD, SVM_RES_SYSTEM,
+		  SVM_PROT_WRITE | SVM_PROT_PMD, "system|write|pmd" },
+		{ HMM_DMIRROR_PROT_ZERO | HMM_DMIRROR_PROT_READ, SVM_RES_SYSTEM,
+		  SVM_PROT_ZERO | SVM_PROT_READ, "zero|read" },
+		{ HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL | HMM_DMIRROR_PROT_WRITE, SVM_RES_LOCAL,
+		  SVM_PROT_WRITE, "dev-private-local|write" },
+		{ HMM_DMIRROR_PROT_DEV_PRIVATE_REMOTE | HMM_DMIRROR_PROT_READ, SVM_RES_REMOTE,
+		  SVM_PROT_READ, "dev-private-remote|read" },
+		{ HMM_DMIRROR_PROT_DEV_COHERENT_LOCAL | HMM_DMIRROR_PROT_WRITE, SVM_RES_LOCAL,
+		  SVM_PROT_WRITE, "dev-coherent-local|write" },
+		{ HMM_DMIRROR_PROT_DEV_COHERENT_REMOTE | HMM_DMIRROR_PROT_PUD | HMM_DMIRROR_PROT_READ,
+		  SVM_RES_REMOTE, SVM_PROT_READ | SVM_PROT_PUD, "dev-coherent-remote|read|pud" },
+		{ 0x61, SVM_RES_UNKNOWN, SVM_PROT_READ, "kind-0x60|read" },
+	};
+	struct svm_page_state st;
+	char name[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hmm_decode_prot(cases[i].raw, &st);
+		igt_assert_f(st.where == cases[i].where && st.prot == cases[i].prot,
+			     "%#x decoded as %s/%#x\n", cases[i].raw,
+			     svm_residency_name(st.where), st.prot);
+		igt_assert_f(!strcmp(hmm_prot_name(cases[i].raw, name, sizeof(name)), cases[i].name),
+			     "%#x named %s\n", cases[i].raw, name);
+	}
+	igt_assert(!strcmp(hmm_cmd_name(HMM_DMIRROR_MIGRATE_TO_SYS), "MIGRATE_TO_SYS"));
+}
+
 igt_main
 {
+	igt_subtest("decode")
+		decode();
+
 	igt_fixture {
 		char caps[256];
 
