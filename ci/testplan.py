@@ -5,6 +5,9 @@ Every test source carries one `TEST:` block and `SUBTEST:` blocks in
 `/** ... */` comments (format: docs/documenting-tests.md). This script
 expands the documented names, compares them with each binary's
 `<bin>.testlist` (its --show-testlist output) and writes a Markdown testplan.
+A TEST block's `Scenario catalog:` field names shared sources (a directory
+of *.c or single files) whose SUBTEST blocks belong to that binary too:
+subtests built into several binaries are documented once, next to their code.
 
   testplan.py --sources tests/*.c --check build/tests --markdown plan.md
   testplan.py --sources tests/*.c --list
@@ -21,7 +24,8 @@ import sys
 
 FIELDS = ("TEST", "SUBTEST", "Category", "Mega feature", "Sub-category",
           "Functionality", "Description", "Kernel change", "Test category",
-          "Test requirement", "Driver", "Run type", "Issue", "TODO")
+          "Test requirement", "Driver", "Run type", "Issue", "TODO",
+          "Scenario catalog")
 CANONICAL = {name.lower(): name for name in FIELDS}
 CANONICAL["subtests"] = "SUBTEST"
 TAGS = ("TEST", "SUBTEST")
@@ -29,7 +33,7 @@ TABLE_FIELDS = ("Description", "Functionality", "Kernel change")
 MANDATORY_OWN = ("Description",)
 MANDATORY_INHERITABLE = ("Functionality",)
 # Subtests inherit every other field of the TEST block.
-NOT_INHERITED = ("TEST", "Description")
+NOT_INHERITED = ("TEST", "Description", "Scenario catalog")
 
 COMMENT_RE = re.compile(r"/\*\*(?!/)(.*?)\*/", re.S)
 # A field name is one to three words followed by a colon.
@@ -86,8 +90,9 @@ class Section:
 
 
 class Subtest:
-    def __init__(self, name, line, fields):
+    def __init__(self, name, path, line, fields):
         self.name = name
+        self.path = path    # the file documenting it: the test or a catalog
         self.line = line
         self.fields = fields
 
@@ -299,50 +304,118 @@ def check_mandatory(path, section, test, errors):
                        path, section.line)
 
 
-def expand_section(doc, section, errors):
-    check_unused_tables(doc.path, section, errors)
-    check_mandatory(doc.path, section, doc.test, errors)
+def expand_section(doc, section, errors, path=None):
+    """Subtests of a SUBTEST section found in @path (default: the test)."""
+    path = path or doc.path
+    check_unused_tables(path, section, errors)
+    check_mandatory(path, section, doc.test, errors)
     inherited = {name: value.text for name, value in doc.test.fields.items()
                  if name not in NOT_INHERITED}
     for pattern, line in section.names:
-        check_references(doc.path, section, pattern, line, errors)
-        for sub, choice in expand_pattern(doc.path, section, pattern, line,
+        check_references(path, section, pattern, line, errors)
+        for sub, choice in expand_pattern(path, section, pattern, line,
                                           errors):
             name = f"igt@{doc.binary}@{sub}" if sub else f"igt@{doc.binary}"
             if sub and not NAME_RE.match(sub):
                 errors.add(f'subtest name "{sub}" may only contain '
-                           '[a-z0-9_-]', doc.path, line)
+                           '[a-z0-9_-]', path, line)
             fields = dict(inherited)
             fields.update({field: substitute(value.text, choice)
                            for field, value in section.fields.items()})
-            yield Subtest(name, line, fields)
+            yield Subtest(name, path, line, fields)
 
 
 def check_names(doc, errors):
     seen = {}
     for sub in doc.subtests:
         if sub.name in seen:
-            errors.add(f"{sub.name} documented twice (first at line "
-                       f"{seen[sub.name]})", doc.path, sub.line)
-        seen.setdefault(sub.name, sub.line)
+            path, line = seen[sub.name]
+            where = f"line {line}" if path == sub.path else f"{path}:{line}"
+            errors.add(f"{sub.name} documented twice (first at {where})",
+                       sub.path, sub.line)
+        seen.setdefault(sub.name, (sub.path, sub.line))
     simple = f"igt@{doc.binary}"
     if simple in seen and len(doc.subtests) > 1:
         errors.add("an empty SUBTEST (simple test) must be the only SUBTEST",
-                   doc.path, seen[simple])
+                   *seen[simple])
 
 
-def parse_source(path, errors):
-    doc = TestDoc(path)
+def parse_sections(path, errors):
+    """The TEST and SUBTEST sections of a source file; None if unreadable."""
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except (OSError, UnicodeDecodeError) as e:
         errors.add(f"cannot read: {e}", path)
-        return doc
+        return None
     sections = []
     for lines in comment_blocks(text):
         if is_doc_block(lines):
             sections += BlockParser(path, errors).parse(lines)
+    return sections
+
+
+def find_upwards(start, relative):
+    """@relative under @start or its nearest parent that has it, or None."""
+    directory = start
+    while True:
+        candidate = os.path.join(directory, relative)
+        if os.path.exists(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def catalog_files(doc, errors):
+    """The sources named by the TEST block's Scenario catalog field.
+
+    Each comma-separated entry is a directory (all its *.c, sorted) or a
+    file, relative to the source tree: it is looked up next to the test and
+    then in each parent directory, so it works from any build directory.
+    """
+    field = doc.test.fields.get("Scenario catalog")
+    if field is None:
+        return []
+    start = os.path.dirname(os.path.abspath(doc.path))
+    files = []
+    for entry in (e.strip() for e in field.text.split(",")):
+        found = find_upwards(start, entry) if entry else None
+        if found is None:
+            errors.add(f'Scenario catalog "{entry}" not found next to the '
+                       'test or in a parent directory', doc.path, field.line)
+        elif os.path.isdir(found):
+            files += sorted(os.path.join(found, name)
+                            for name in os.listdir(found)
+                            if name.endswith(".c"))
+        else:
+            files.append(found)
+    return [os.path.relpath(path) for path in files]
+
+
+def catalog_subtests(doc, errors):
+    """The subtests the catalog files document, named for this binary."""
+    subtests = []
+    for path in catalog_files(doc, errors):
+        for section in parse_sections(path, errors) or []:
+            if section.kind == "TEST":
+                errors.add("a scenario catalog file documents SUBTESTs "
+                           "only: the TEST block is the including binary's",
+                           path, section.line)
+            else:
+                subtests += expand_section(doc, section, errors, path)
+    if "Scenario catalog" in doc.test.fields and not subtests:
+        errors.add("the Scenario catalog documents no subtest", doc.path,
+                   doc.test.fields["Scenario catalog"].line)
+    return subtests
+
+
+def parse_source(path, errors):
+    doc = TestDoc(path)
+    sections = parse_sections(path, errors)
+    if sections is None:
+        return doc
     tests = [s for s in sections if s.kind == "TEST"]
     if len(tests) != 1:
         where = tests[1].line if len(tests) > 1 else None
@@ -355,6 +428,7 @@ def parse_source(path, errors):
     for section in sections:
         if section.kind == "SUBTEST":
             doc.subtests += expand_section(doc, section, errors)
+    doc.subtests += catalog_subtests(doc, errors)
     check_names(doc, errors)
     return doc
 
@@ -384,7 +458,7 @@ def check_testlists(docs, build_dir, errors):
         for sub in doc.subtests:
             if sub.name not in listed:
                 errors.add(f"Unneeded documentation for {sub.name} "
-                           f"({doc.path}:{sub.line})")
+                           f"({sub.path}:{sub.line})")
 
 
 # --- Markdown ----------------------------------------------------------------

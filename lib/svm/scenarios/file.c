@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * File-backed memory: what the device writes through a shared mapping is
+ * the file's content, what it writes through a private one never reaches
+ * the file, and what is written to the file is what the device reads until
+ * the private mapping makes its own copy.  Two processes mapping the same
+ * file see each other's device writes.  #included by svm_catalog.c.
+ */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../svm_scenario.h"
+
+#define FILE_KINDS (SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_PRIVATE) | SCN_KIND(FILE_SHARED))
+
+/* The file behind @buf holds @want (compared with memcmp). */
+static void file_check_same(struct svm_buf *buf, const void *want, const char *what)
+{
+	void *data = scn_scratch(buf->size);
+
+	igt_assert_f(pread(buf->fd, data, buf->size, 0) == (ssize_t)buf->size,
+		     "pread: %s\n", strerror(errno));
+	scn_check_same(data, want, buf->size, what);
+}
+
+/**
+ * SUBTEST: file-gpu-write-%s
+ * Description: The device writes %arg[1]: the data reaches the file when
+ *   the mapping is shared (pread() returns it) and leaves the file's content
+ *   alone when it is private.
+ * Functionality: file-backed memory, gpu write
+ *
+ * arg[1]:
+ * @memfd-shared: a memfd mapped shared
+ * @file-private: a /tmp file mapped private (copy-on-write)
+ * @file-shared:  a /tmp file mapped shared
+ */
+static void file_gpu_write_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
+{
+	char *before = scn_scratch(buf->size), *data = scn_scratch(buf->size);
+
+	svm_buf_fill(before, buf->size, SEED_CPU);
+	igt_assert(pwrite(buf->fd, before, buf->size, 0) == (ssize_t)buf->size);
+	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
+	svm_buf_fill(data, buf->size, SEED_GPU);
+	file_check_same(buf, scn_has(ctx, SVM_MEM_PROP_SHARED) ? data : before,
+			"the file after the device write");
+	scn_check(buf->ptr, buf->size, SEED_GPU, "CPU reads the device write");
+}
+
+static void file_gpu_write(struct svm_scenario_ctx *ctx)
+{
+	scn_with_buf(ctx, scn_size(ctx), file_gpu_write_body);
+}
+
+/**
+ * SUBTEST: file-gpu-read-%s
+ * Description: Data written to the file behind %arg[1] with pwrite(), twice,
+ *   is what the device reads through the mapping each time (a private
+ *   mapping reads the file until written); after a device write to a private
+ *   mapping the file keeps its content.
+ * Functionality: file-backed memory, gpu read
+ *
+ * arg[1]:
+ * @memfd-shared: a memfd mapped shared
+ * @file-private: a /tmp file mapped private (copy-on-write)
+ * @file-shared:  a /tmp file mapped shared
+ */
+static void file_gpu_read_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
+{
+	char *data = scn_scratch(buf->size);
+
+	for (uint32_t round = 0; round < 2; round++) {
+		svm_buf_fill(data, buf->size, SEED_CPU + round);
+		igt_assert(pwrite(buf->fd, data, buf->size, 0) == (ssize_t)buf->size);
+		scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU + round,
+			      "device reads what pwrite() wrote");
+	}
+	if (scn_has(ctx, SVM_MEM_PROP_SHARED))
+		return;
+	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
+	file_check_same(buf, data, "the file after a device write to a private mapping");
+}
+
+static void file_gpu_read(struct svm_scenario_ctx *ctx)
+{
+	scn_with_buf(ctx, scn_size(ctx), file_gpu_read_body);
+}
+
+#define PROC_WAIT_S 10
+#define PROC_SYNC_MS 5000
+
+/**
+ * SUBTEST: two-processes-%s
+ * Description: A child maps the file behind the parent's %arg[1] at an
+ *   address of its own and writes it through its own device handle; the
+ *   parent's device and CPU read that data, then the parent's device writes
+ *   and the child's device reads it.
+ * Functionality: shared memory, multi-process, gpu write
+ *
+ * arg[1]:
+ * @memfd-shared: a memfd mapped shared
+ * @file-shared:  a /tmp file mapped shared
+ */
+static void two_processes_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
+{
+	struct scn_pipe written, go;
+
+	scn_pipe_open(&written);
+	scn_pipe_open(&go);
+	igt_fork(child, 1) {
+		struct svm_dev *dev = svm_dev_reopen(ctx->dev);
+		/* Its own VMA of the same file, not the copy fork() made. */
+		char *mine = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, MAP_SHARED, buf->fd, 0);
+
+		igt_assert_f(mine != MAP_FAILED, "child mmap: %s\n", strerror(errno));
+		scn_gpu_fill(dev, mine, buf->size, SEED_CHILD);
+		scn_pipe_post(&written);
+		scn_pipe_wait(&go, PROC_SYNC_MS, "the parent's device write");
+		scn_gpu_check(dev, mine, buf->size, SEED_PARENT, "child's device reads the parent's write");
+		svm_dev_close(dev);
+	}
+	scn_pipe_wait(&written, PROC_SYNC_MS, "the child's device write");
+	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CHILD, "parent's device reads the child's write");
+	scn_check(buf->ptr, buf->size, SEED_CHILD, "parent's CPU reads the child's write");
+	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_PARENT);
+	scn_pipe_post(&go);
+	scn_wait_children(PROC_WAIT_S, "the child");
+}
+
+static void two_processes(struct svm_scenario_ctx *ctx)
+{
+	scn_with_buf(ctx, scn_size(ctx), two_processes_body);
+}
+
+#define SVM_SCENARIOS_FILE \
+	{ "file-gpu-write", SCN_DATA, FILE_KINDS, false, file_gpu_write }, \
+	{ "file-gpu-read", SCN_DATA, FILE_KINDS, false, file_gpu_read }, \
+	{ "two-processes", SCN_DATA, SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_SHARED), false, \
+	  two_processes },

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario catalog: assembles the scenarios of lib/svm/scenarios/ into
+ * one table and turns each into subtests.
+ *
+ * The scenario files are #included here, not compiled on their own: each
+ * keeps its bodies, its doc comments and its table entries together and
+ * exports the entries as one SVM_SCENARIOS_<THEME> macro, and this file is
+ * the single translation unit that can therefore build svm_scenarios[] as a
+ * constant array.  Build only this file, svm_scenario.c and
+ * svm_scenario_check.c, never the files of lib/svm/scenarios/ on their own.
+ *
+ * The subtest list depends on the table only, never on the machine: devices
+ * are opened by the group's fixture, which does not run while listing.
+ */
+
+#include "svm_catalog.h"
+#include "svm_scenario.h"
+
+#include "scenarios/basic.c"
+#include "scenarios/protect.c"
+#include "scenarios/fork.c"
+#include "scenarios/munmap.c"
+#include "scenarios/mremap.c"
+#include "scenarios/madvise.c"
+#include "scenarios/file.c"
+#include "scenarios/migrate.c"
+#include "scenarios/thp.c"
+#include "scenarios/threads.c"
+#include "scenarios/multidev.c"
+#include "scenarios/layout.c"
+#include "scenarios/teardown.c"
+#include "scenarios/exclusive.c"
+
+const struct svm_scenario svm_scenarios[] = {
+	SVM_SCENARIOS_BASIC
+	SVM_SCENARIOS_PROTECT
+	SVM_SCENARIOS_FORK
+	SVM_SCENARIOS_MUNMAP
+	SVM_SCENARIOS_MREMAP
+	SVM_SCENARIOS_MADVISE
+	SVM_SCENARIOS_FILE
+	SVM_SCENARIOS_MIGRATE
+	SVM_SCENARIOS_THP
+	SVM_SCENARIOS_THREADS
+	SVM_SCENARIOS_MULTIDEV
+	SVM_SCENARIOS_LAYOUT
+	SVM_SCENARIOS_TEARDOWN
+	SVM_SCENARIOS_EXCLUSIVE
+};
+const unsigned int svm_num_scenarios = SCN_ARRAY_SIZE(svm_scenarios);
+
+/* A bound on every scenario, far above its expected time (< 2 s in QEMU TCG). */
+#define SCENARIO_TIMEOUT_S 30
+
+/* Statics: the fixture sets them and they must survive a failed subtest. */
+static struct svm_scenario_ctx catalog;
+
+static void run_scenario(const struct svm_scenario *s, const struct svm_mem_kind *kind)
+{
+	struct svm_scenario_ctx *ctx = &catalog;
+
+	svm_require(ctx->dev, s->needs);
+	igt_require_f(!s->needs_peer || ctx->peer,
+		      "needs a second %s device and there is only one\n", ctx->backend->name);
+	ctx->kind = kind;
+	igt_set_timeout(SCENARIO_TIMEOUT_S, s->name);
+	scn_run(s->run, ctx);
+	igt_set_timeout(0, NULL);
+}
+
+void svm_catalog_subtests(const struct svm_backend *backend)
+{
+	igt_subtest_group {
+		igt_fixture {
+			catalog.backend = backend;
+			catalog.dev = svm_dev_open(backend, 0);
+			catalog.page_size = catalog.dev->page_size;
+			if (__svm_dev_open(backend, 1, &catalog.peer))
+				catalog.peer = NULL;
+			scn_evict_on_crash(&catalog);
+		}
+
+		for (unsigned int i = 0; i < svm_num_scenarios; i++) {
+			const struct svm_scenario *s = &svm_scenarios[i];
+
+			if (!s->kinds) {
+				igt_subtest(s->name)
+					run_scenario(s, NULL);
+				continue;
+			}
+			for (unsigned int k = 0; k < SVM_MEM_NUM_KINDS; k++) {
+				const struct svm_mem_kind *kind = svm_mem_kind(k);
+
+				if (!(s->kinds & SVM_MEM_BIT(k)))
+					continue;
+				igt_subtest_f("%s-%s", s->name, kind->name)
+					run_scenario(s, kind);
+			}
+		}
+
+		igt_fixture {
+			svm_dev_close(catalog.peer);
+			svm_dev_close(catalog.dev);
+			catalog.peer = catalog.dev = NULL;
+		}
+	}
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scenario catalog: each SVM behaviour described once, as a table
+ * entry, and run on every backend whose capabilities it needs.  A scenario
+ * that expands over memory kinds becomes one subtest per kind,
+ * "<scenario>-<kind>"; the subtest list is the same on every backend (a
+ * backend that lacks a capability skips, it does not hide the subtest), so
+ * results compare side by side across drivers.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svm_dev.h"
+#include "svm_mem.h"
+
+struct svm_scenario_ctx {
+	const struct svm_backend *backend;
+	struct svm_dev *dev;		/* device 0 */
+	struct svm_dev *peer;		/* device 1, NULL when the machine has one */
+	const struct svm_mem_kind *kind; /* NULL for scenarios not expanded over kinds */
+	size_t page_size;
+};
+
+struct svm_scenario {
+	const char *name;
+	uint32_t needs;			/* enum svm_cap bits; missing ones skip */
+	uint32_t kinds;			/* SVM_MEM_BIT()s to expand over; 0: one subtest */
+	bool needs_peer;		/* skips without a second device */
+	void (*run)(struct svm_scenario_ctx *ctx);
+};
+
+extern const struct svm_scenario svm_scenarios[];
+extern const unsigned int svm_num_scenarios;
+
+/*
+ * Emits one igt_subtest per scenario (and kind) inside the caller's
+ * igt_main, in a group whose fixture opens device 0 (skipping when absent)
+ * and, if present, device 1 of @backend.
+ */
+void svm_catalog_subtests(const struct svm_backend *backend);
