@@ -31,10 +31,7 @@ static int group_depth;
 
 static __attribute__((noreturn)) void internal_error(const char *what)
 {
-	if (igt_comms_active())
-		igt_comms_logf(IGT_COMMS_STDERR, "igt-svm core: %s\n", what);
-	else
-		fprintf(stderr, "igt-svm core: %s\n", what);
+	igt_outf(IGT_COMMS_STDERR, "igt-svm core: %s\n", what);
 	fflush(stdout);
 	exit(IGT_EXIT_ABORT);
 }
@@ -107,13 +104,8 @@ static void require_valid_name(const char *name)
 {
 	if (valid_name(name))
 		return;
-	if (igt_comms_active())
-		igt_comms_logf(IGT_COMMS_STDERR,
-			       "Invalid subtest name \"%s\": only [a-z0-9_-] allowed.\n",
-			       name);
-	else
-		fprintf(stderr, "Invalid subtest name \"%s\": only [a-z0-9_-] allowed.\n",
-			name);
+	igt_outf(IGT_COMMS_STDERR, "Invalid subtest name \"%s\": only [a-z0-9_-] allowed.\n",
+		 name);
 	exit(IGT_EXIT_INVALID);
 }
 
@@ -421,11 +413,8 @@ static __attribute__((noreturn)) void end_simple_test(enum igt_result r, int exi
 {
 	if (r == IGT_RESULT_FAIL)
 		igt_log_ring_dump("Test", igt_state.test_name);
-	if (igt_comms_active())
-		igt_comms_logf(IGT_COMMS_STDOUT, "%s (%.3fs)\n", igt_result_word(r),
-			       igt_elapsed(&igt_state.start));
-	else
-		printf("%s (%.3fs)\n", igt_result_word(r), igt_elapsed(&igt_state.start));
+	igt_outf(IGT_COMMS_STDOUT, "%s (%.3fs)\n", igt_result_word(r),
+		 igt_elapsed(&igt_state.start));
 	igt_kmsg("%s: exiting, ret=%d", igt_state.test_name, exitcode);
 	exit(exitcode);
 }

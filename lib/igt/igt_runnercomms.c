@@ -185,3 +185,18 @@ void igt_comms_version(const char *text)
 
 	send_packet(IGT_COMMS_VERSION, iov, 3);
 }
+
+void igt_outf(int stream, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (igt_comms_active()) {
+		igt_comms_log_str(stream, buf);
+		return;
+	}
+	fputs(buf, stream == IGT_COMMS_STDERR ? stderr : stdout);
+}

@@ -75,6 +75,8 @@ void igt_comms_log(int stream, const char *text, size_t len);
 void igt_comms_log_str(int stream, const char *text);
 /* Not for signal handlers: may allocate. */
 void igt_comms_logf(int stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* To the runner's socket when there is one, else to stdout or stderr (up to 1 KiB). */
+void igt_outf(int stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void igt_comms_subtest_start(bool dynamic, const char *name);
 void igt_comms_subtest_result(bool dynamic, const char *name,
