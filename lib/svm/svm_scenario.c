@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,31 +51,54 @@ static atomic_bool stopping;
  * The checks' bounce buffers: reused, one set per thread (helper threads
  * check too), freed when their thread ends or, for the main thread, at
  * release.  Slot 0 holds data, slot 1 page states.
+ *
+ * They are mapped well below where mmap() places the scenario's buffers:
+ * a scenario that cuts a hole (munmap, mremap shrink) then checks that the
+ * device refuses it needs a bounce buffer of the hole's size, and a plain
+ * malloc() of that size is an mmap() that lands exactly in the hole, which
+ * the scenario then can neither plug nor free safely.  Where the hint is
+ * unusable (a smaller address space) the kernel picks as usual.
  */
+#define BOUNCE_HINT ((uintptr_t)1 << 45)
+#define BOUNCE_ALIGN ((size_t)2 << 20)
+
+static _Atomic uintptr_t bounce_cursor = BOUNCE_HINT;
+
 static __thread struct {
 	void *p;
 	size_t len;
 } bounce[2];
 
+static void bounce_unmap(int slot)
+{
+	if (bounce[slot].p)
+		munmap(bounce[slot].p, bounce[slot].len);
+	bounce[slot].p = NULL;
+	bounce[slot].len = 0;
+}
+
 void *scn_bounce(int slot, size_t len)
 {
-	if (bounce[slot].len < len) {
-		free(bounce[slot].p);
-		bounce[slot].p = malloc(len);
-		bounce[slot].len = bounce[slot].p ? len : 0;
-		igt_assert_f(bounce[slot].p, "out of memory for %zu bytes\n", len);
-	}
-	return bounce[slot].p;
+	size_t span = (len + BOUNCE_ALIGN - 1) & ~(BOUNCE_ALIGN - 1);
+	void *p;
+
+	if (bounce[slot].len >= len)
+		return bounce[slot].p;
+	bounce_unmap(slot);
+	p = mmap((void *)atomic_fetch_add(&bounce_cursor, span), span,
+		 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert_f(p != MAP_FAILED, "out of memory for a %zu byte bounce buffer: %s\n",
+		     len, strerror(errno));
+	bounce[slot].p = p;
+	bounce[slot].len = span;
+	return p;
 }
 
 static void bounce_free(void *unused)
 {
 	(void)unused;
-	for (int i = 0; i < 2; i++) {
-		free(bounce[i].p);
-		bounce[i].p = NULL;
-		bounce[i].len = 0;
-	}
+	for (int i = 0; i < 2; i++)
+		bounce_unmap(i);
 }
 
 size_t scn_size(const struct svm_scenario_ctx *ctx)
