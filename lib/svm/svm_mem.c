@@ -6,6 +6,7 @@
  * any kind can go wherever a scenario needs device-visible memory.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,10 +85,29 @@ static size_t round_up(size_t x, size_t to)
 	return (x + to - 1) / to * to;
 }
 
+/*
+ * Where the mapped kinds are placed: a region of their own, below where
+ * mmap(NULL) places everything else (32 TiB, clear of the ASan shadow; the
+ * checks' bounce buffers start at 48 TiB).  Scenarios cut holes in these buffers and then
+ * check that the device refuses them; near the top of the mmap area any
+ * unrelated mapping of the process (a thread stack, a sanitizer's
+ * bookkeeping, a large malloc) could land in such a hole first.  Only a
+ * hint: where it is unusable the kernel places the mapping as usual.
+ */
+#define SCENARIO_MAP_BASE ((uintptr_t)2 << 44)
+
+static _Atomic uintptr_t map_cursor = SCENARIO_MAP_BASE;
+
+static void *map_hint(size_t len)
+{
+	/* A 2 MiB gap after each mapping keeps neighbours from merging. */
+	return (void *)atomic_fetch_add(&map_cursor, round_up(len, SZ_2M) + SZ_2M);
+}
+
 /* Maps exactly @buf->size at a page boundary; @fd -1 for anonymous. */
 static int map_plain(struct svm_buf *buf, int flags, int fd)
 {
-	void *p = mmap(NULL, buf->size, PROT_READ | PROT_WRITE, flags, fd, 0);
+	void *p = mmap(map_hint(buf->size), buf->size, PROT_READ | PROT_WRITE, flags, fd, 0);
 
 	if (p == MAP_FAILED)
 		return -errno;
@@ -136,7 +156,7 @@ static int alloc_thp(struct svm_buf *buf)
 	/* Whole huge pages only: a partial one could never be a THP. */
 	buf->size = round_up(buf->size, SZ_2M);
 	len = buf->size + SZ_2M;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	p = mmap(map_hint(len), len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;

@@ -52,14 +52,15 @@ static atomic_bool stopping;
  * check too), freed when their thread ends or, for the main thread, at
  * release.  Slot 0 holds data, slot 1 page states.
  *
- * They are mapped well below where mmap() places the scenario's buffers:
- * a scenario that cuts a hole (munmap, mremap shrink) then checks that the
+ * They are mapped at 48 TiB, apart from everything else (svm_mem.c places
+ * the scenario's mapped buffers at 32 TiB, mmap(NULL) puts the rest near
+ * the top): a scenario that cuts a hole (munmap, mremap shrink) then checks that the
  * device refuses it needs a bounce buffer of the hole's size, and a plain
  * malloc() of that size is an mmap() that lands exactly in the hole, which
  * the scenario then can neither plug nor free safely.  Where the hint is
  * unusable (a smaller address space) the kernel picks as usual.
  */
-#define BOUNCE_HINT ((uintptr_t)1 << 45)
+#define BOUNCE_HINT ((uintptr_t)3 << 44)
 #define BOUNCE_ALIGN ((size_t)2 << 20)
 
 static _Atomic uintptr_t bounce_cursor = BOUNCE_HINT;

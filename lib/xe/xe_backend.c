@@ -2,6 +2,8 @@
 /* svm_dev ops on xe (see xe_backend.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,9 +17,11 @@
 
 struct xe_priv {
 	struct xe_svm_state s;
+	pthread_mutex_t lock;		/* one batch and queue, shared by the caller's threads */
 	struct xe_batch batch;
 	volatile uint64_t *fence;
 	uint64_t seqno;
+	bool queue_reset;		/* replace the queue before the next batch */
 };
 
 static struct xe_priv *priv(const struct svm_dev *dev)
@@ -41,6 +45,7 @@ static void xe_close(struct svm_dev *dev)
 			__xe_vm_destroy(dev->fd, p->s.vm);
 		xe_batch_fini(&p->batch);
 		free((void *)p->fence);
+		pthread_mutex_destroy(&p->lock);
 		free(p);
 		dev->priv = NULL;
 	}
@@ -92,6 +97,7 @@ static int xe_open(struct svm_dev *dev, const struct igt_device_info *info)
 
 	if (!p)
 		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
 	dev->priv = p;
 	dev->page_size = sysconf(_SC_PAGESIZE);
 	dev->fd = open(info->devnode, O_RDWR | O_CLOEXEC);
@@ -122,6 +128,19 @@ static int flush(struct svm_dev *dev, struct xe_priv *p)
 
 	if (!p->batch.len)
 		return 0;
+	/*
+	 * Replaced only now, not when the fault failed: the caller first reads
+	 * the CPU mapping to explain the failure, and a new queue (a new thread
+	 * in vdev, sanitizer bookkeeping) could be mapped into the hole it
+	 * explains.
+	 */
+	if (p->queue_reset) {
+		if ((ret = replace_queue(dev, p))) {
+			xe_batch_reset(&p->batch);
+			return ret;
+		}
+		p->queue_reset = false;
+	}
 	if ((ret = xe_batch_end(&p->batch)))
 		return ret;
 	sync = xe_sync_ufence(p->fence, ++p->seqno);
@@ -130,12 +149,8 @@ static int flush(struct svm_dev *dev, struct xe_priv *p)
 		ret = __xe_wait_ufence(dev->fd, p->fence, p->seqno, p->s.queue,
 				       XE_DEFAULT_TIMEOUT_NS);
 	xe_batch_reset(&p->batch);
-	if (ret == -EIO || ret == -ECANCELED || ret == -ETIME) {
-		int again = replace_queue(dev, p);
-
-		if (again)
-			return again;
-	}
+	if (ret == -EIO || ret == -ECANCELED || ret == -ETIME)
+		p->queue_reset = true;
 	return ret;
 }
 
@@ -151,7 +166,64 @@ static int flush(struct svm_dev *dev, struct xe_priv *p)
 		__r;							\
 	})
 
-static int xe_gpu_write(struct svm_dev *dev, void *dst, const void *src, size_t len)
+/*
+ * A failed GPU fault only says that the device could not reach some page.
+ * The catalog's refusals are defined per cause (SCN_ERR_*: no VMA or
+ * PROT_NONE -EFAULT, a write without PROT_WRITE -EPERM), so the cause is
+ * read from the CPU mapping of the range the access targeted; a fault that
+ * the mapping does not explain stays -EIO, a real failure.
+ */
+static int refusal_cause(uintptr_t start, size_t len, bool write)
+{
+	/*
+	 * Read with open/read into a static buffer: an allocation here could
+	 * itself be mapped into the very hole being explained (under ASan,
+	 * its internal allocators do exactly that).
+	 */
+	static __thread char buf[1 << 16];
+	uintptr_t pos = start, end = start + len;
+	bool unwritable = false, stop = false;
+	size_t have = 0;
+	ssize_t n;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -EIO;
+	while (!stop && pos < end && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *line = buf, *nl;
+
+		have += n;
+		buf[have] = '\0';
+		while (!stop && pos < end && (nl = strchr(line, '\n'))) {
+			unsigned long lo, hi;
+			char perms[8];
+
+			*nl = '\0';
+			if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && hi > pos) {
+				if (lo > pos || perms[0] != 'r')
+					stop = true;	/* a hole, or no access at all */
+				else {
+					unwritable |= perms[1] != 'w';
+					pos = hi;
+				}
+			}
+			line = nl + 1;
+		}
+		have = buf + have - line;
+		memmove(buf, line, have);
+	}
+	close(fd);
+	if (pos < end)
+		return -EFAULT;
+	return write && unwritable ? -EPERM : -EIO;
+}
+
+static int explain(int ret, const void *addr, size_t len, bool write)
+{
+	return ret == -EIO ? refusal_cause((uintptr_t)addr, len, write) : ret;
+}
+
+static int gpu_write_locked(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
 	struct xe_priv *p = priv(dev);
 	const uint32_t *s = src;
@@ -166,7 +238,7 @@ static int xe_gpu_write(struct svm_dev *dev, void *dst, const void *src, size_t 
 	return flush(dev, p);
 }
 
-static int copy_dwords(struct svm_dev *dev, void *dst, const void *src, size_t len)
+static int copy_locked(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
 	struct xe_priv *p = priv(dev);
 
@@ -180,23 +252,56 @@ static int copy_dwords(struct svm_dev *dev, void *dst, const void *src, size_t l
 	return flush(dev, p);
 }
 
+static int xe_gpu_write(struct svm_dev *dev, void *dst, const void *src, size_t len)
+{
+	struct xe_priv *p = priv(dev);
+	int ret;
+
+	pthread_mutex_lock(&p->lock);
+	ret = gpu_write_locked(dev, dst, src, len);
+	pthread_mutex_unlock(&p->lock);
+	return explain(ret, dst, len, true);
+}
+
+/* Which side refused a copy: the source unreadable, or the destination. */
+static int explain_copy(int ret, void *dst, const void *src, size_t len)
+{
+	int cause;
+
+	if (ret != -EIO)
+		return ret;
+	cause = refusal_cause((uintptr_t)src, len, false);
+	return cause != -EIO ? cause : refusal_cause((uintptr_t)dst, len, true);
+}
+
 /* The CPU buffer is mirrored like any memory: a read is a copy into it. */
 static int xe_gpu_read(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return copy_dwords(dev, dst, src, len);
+	struct xe_priv *p = priv(dev);
+	int ret;
+
+	pthread_mutex_lock(&p->lock);
+	ret = copy_locked(dev, dst, src, len);
+	pthread_mutex_unlock(&p->lock);
+	return explain_copy(ret, dst, src, len);
 }
 
 static int xe_gpu_copy(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return copy_dwords(dev, dst, src, len);
+	return xe_gpu_read(dev, dst, src, len);
 }
 
 static int xe_gpu_atomic_inc(struct svm_dev *dev, uint32_t *addr)
 {
 	struct xe_priv *p = priv(dev);
-	int ret = xe_batch_atomic_inc(&p->batch, (uintptr_t)addr);
+	int ret;
 
-	return ret ? ret : flush(dev, p);
+	pthread_mutex_lock(&p->lock);
+	ret = xe_batch_atomic_inc(&p->batch, (uintptr_t)addr);
+	if (!ret)
+		ret = flush(dev, p);
+	pthread_mutex_unlock(&p->lock);
+	return explain(ret, addr, sizeof(*addr), true);
 }
 
 static int xe_prefer(struct svm_dev *dev, void *addr, size_t len, enum svm_location loc)

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Topologies the virtual device can take (issue 4; facts from
+ * reference/xe-uapi-and-fixes.md "Topology facts"), and the bug models.
+ */
+#include <string.h>
+
+#include "vdev.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define ENG(cls, inst, gt) { .engine_class = DRM_XE_ENGINE_CLASS_##cls, \
+			     .engine_instance = (inst), .gt_id = (gt) }
+#define MAIN(t) { .type = DRM_XE_QUERY_GT_TYPE_MAIN, .tile = (t) }
+#define MEDIA(t) { .type = DRM_XE_QUERY_GT_TYPE_MEDIA, .tile = (t) }
+
+static const struct vdev_preset presets[] = {
+	{
+		.name = "xe-lnl", .what = "integrated, main + media GT, no VRAM, faults",
+		.devid = 0x64a0, .num_tiles = 1, .vram = false, .faults = true,
+		.min_alignment = 4096, .va_bits = 48,
+		.num_gts = 2, .gts = { MAIN(0), MEDIA(0) },
+		.num_engines = 5,
+		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0),
+			     ENG(VIDEO_DECODE, 0, 1), ENG(VIDEO_ENHANCE, 0, 1) },
+	},
+	{
+		.name = "xe-bmg", .what = "one tile, main + media GT, VRAM, 4K pages",
+		.devid = 0xe20b, .num_tiles = 1, .vram = true, .faults = true,
+		.min_alignment = 4096, .va_bits = 48,
+		.num_gts = 2, .gts = { MAIN(0), MEDIA(0) },
+		.num_engines = 5,
+		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0),
+			     ENG(VIDEO_DECODE, 0, 1), ENG(VIDEO_ENHANCE, 0, 1) },
+	},
+	{
+		.name = "xe-pvc", .what = "two tiles, one GT each, VRAM per tile, needs 64K, 57-bit VA",
+		.devid = 0x0bd5, .num_tiles = 2, .vram = true, .faults = true,
+		.min_alignment = 65536, .va_bits = 57,
+		.num_gts = 2, .gts = { MAIN(0), MAIN(1) },
+		.num_engines = 4,
+		.engines = { ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0),
+			     ENG(COMPUTE, 0, 1), ENG(COPY, 0, 1) },
+	},
+	{
+		.name = "xe-dg2", .what = "VRAM, needs 64K, no page faults",
+		.devid = 0x56a0, .num_tiles = 1, .vram = true, .faults = false,
+		.min_alignment = 65536, .va_bits = 48,
+		.num_gts = 1, .gts = { MAIN(0) },
+		.num_engines = 3,
+		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0) },
+	},
+};
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} bugs[] = {
+	{ "peer-map", VDEV_BUG_PEER_MAP },
+	{ "64k-einval", VDEV_BUG_64K_EINVAL },
+	{ "fence-count", VDEV_BUG_FENCE_COUNT },
+};
+
+const struct vdev_preset *vdev_preset;
+uint32_t vdev_bugs;
+
+const struct vdev_preset *vdev_find_preset(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(presets); i++)
+		if (!strcmp(presets[i].name, name))
+			return &presets[i];
+	return NULL;
+}
+
+int64_t vdev_parse_bugs(const char *list)
+{
+	int64_t bits = 0;
+	char buf[256], *save = NULL;
+
+	if (!list || !*list)
+		return 0;
+	if (strlen(list) >= sizeof(buf))
+		return -1;
+	strcpy(buf, list);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bugs) && strcmp(bugs[i].name, tok); i++)
+			;
+		if (i == ARRAY_SIZE(bugs))
+			return -1;
+		bits |= bugs[i].bit;
+	}
+	return bits;
+}
+
+bool vdev_engine_exists(const struct drm_xe_engine_class_instance *eci)
+{
+	for (unsigned int i = 0; i < vdev_preset->num_engines; i++) {
+		const struct drm_xe_engine_class_instance *e = &vdev_preset->engines[i];
+
+		if (e->engine_class == eci->engine_class &&
+		    e->engine_instance == eci->engine_instance && e->gt_id == eci->gt_id)
+			return true;
+	}
+	return false;
+}
+
+int vdev_engine_tile(const struct drm_xe_engine_class_instance *eci)
+{
+	return eci->gt_id < vdev_preset->num_gts ? vdev_preset->gts[eci->gt_id].tile : -1;
+}

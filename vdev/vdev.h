@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vdev: a virtual xe device served from inside the process (LD_PRELOAD).
+ * See README.md.  One struct vdev_file per open() of the node, like a DRM
+ * file: it owns its VMs, exec queues, BOs and syncobjs.  The "GPU" is one
+ * worker thread per exec queue that interprets MI batches against the
+ * process's own memory.
+ *
+ * Locking: one mutex (vdev_lock) guards all state; workers take it only
+ * around bookkeeping, never while touching program memory, and the memory
+ * accessors never fault (process_vm_readv/writev on our own pid).
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uapi/xe_svm_drm.h"
+
+#define VDEV_MAX_GTS 4
+#define VDEV_MAX_ENGINES 16
+#define VDEV_MAX_TILES 2
+
+/* ---- presets (preset.c) ---- */
+
+enum vdev_bug {
+	VDEV_BUG_PEER_MAP = 1u << 0,	/* fix A absent */
+	VDEV_BUG_64K_EINVAL = 1u << 1,	/* fix B absent */
+	VDEV_BUG_FENCE_COUNT = 1u << 2,	/* fix C absent */
+};
+
+struct vdev_gt {
+	uint16_t type;			/* DRM_XE_QUERY_GT_TYPE_* */
+	uint16_t tile;
+};
+
+struct vdev_preset {
+	const char *name;
+	const char *what;
+	uint16_t devid;
+	unsigned int num_tiles;
+	bool vram;			/* one VRAM region per tile */
+	bool faults;			/* fault-mode VMs and the CPU address mirror */
+	uint32_t min_alignment;
+	unsigned int va_bits;
+	unsigned int num_gts;
+	struct vdev_gt gts[VDEV_MAX_GTS];
+	unsigned int num_engines;
+	struct drm_xe_engine_class_instance engines[VDEV_MAX_ENGINES];
+};
+
+extern const struct vdev_preset *vdev_preset;
+extern uint32_t vdev_bugs;
+
+const struct vdev_preset *vdev_find_preset(const char *name);
+/* Bits of a comma list of bug names; -1 for an unknown name. */
+int64_t vdev_parse_bugs(const char *list);
+bool vdev_engine_exists(const struct drm_xe_engine_class_instance *eci);
+int vdev_engine_tile(const struct drm_xe_engine_class_instance *eci);
+
+/* ---- state ---- */
+
+struct vdev_range {
+	uint64_t start, end;
+};
+
+struct vdev_bo {
+	uint32_t handle;
+	uint64_t size;
+	int memfd;			/* the BO's backing store */
+	struct vdev_bo *next;
+};
+
+/* A BO bound into a VM: [start, end) maps bo from offset. */
+struct vdev_bo_map {
+	uint64_t start, end, offset;
+	struct vdev_bo *bo;
+	bool readonly;
+	struct vdev_bo_map *next;
+};
+
+/* madvise attributes of a VA range, as VM_QUERY_MEM_RANGE_ATTRS reports them. */
+struct vdev_attr {
+	uint64_t start, end;
+	int32_t devmem_fd;
+	uint16_t policy;
+	uint16_t region;
+	uint32_t atomic;
+	uint32_t pat;
+	bool autoreset;			/* from a MADVISE_AUTORESET mirror bind */
+	struct vdev_attr *next;
+};
+
+struct vdev_vm {
+	uint32_t id;
+	uint32_t flags;			/* DRM_XE_VM_CREATE_FLAG_* */
+	struct vdev_range *mirror;	/* CPU address mirror binds, sorted, disjoint */
+	unsigned int num_mirror;
+	struct vdev_bo_map *maps;
+	struct vdev_attr *attrs;
+	struct vdev_vm *next;
+};
+
+struct vdev_job {
+	uint64_t batch;
+	struct drm_xe_sync sync;	/* at most one user fence / syncobj signal */
+	bool has_sync;
+};
+
+/*
+ * Jobs wait in a fixed ring, not in allocated nodes: an allocation at exec
+ * time could be mapped into a hole the test just cut and is about to check
+ * (sanitizer runtimes map their bookkeeping anywhere).
+ */
+#define VDEV_QUEUE_DEPTH 64
+
+struct vdev_file;
+
+struct vdev_queue {
+	uint32_t id;
+	struct vdev_file *file;
+	struct vdev_vm *vm;
+	struct drm_xe_engine_class_instance eci;
+	int tile;
+	bool bind_queue;		/* DRM_XE_ENGINE_CLASS_VM_BIND */
+	bool banned;
+	bool worker_running;
+	pid_t worker_pid;		/* the process the worker belongs to (fork) */
+	pthread_t worker;
+	struct vdev_job ring[VDEV_QUEUE_DEPTH];
+	unsigned int ring_head, inflight;	/* oldest job, jobs queued */
+	bool stop;
+	struct vdev_queue *next;
+};
+
+struct vdev_syncobj {
+	uint32_t handle;
+	bool signaled;
+	struct vdev_syncobj *next;
+};
+
+struct vdev_file {
+	int fd;
+	uint32_t next_id;
+	struct vdev_vm *vms;
+	struct vdev_queue *queues;
+	struct vdev_bo *bos;
+	struct vdev_syncobj *syncobjs;
+	struct vdev_file *next;
+};
+
+extern pthread_mutex_t vdev_lock;
+extern pthread_cond_t vdev_cond;	/* broadcast on any completion */
+
+struct vdev_file *vdev_file_of(int fd);	/* with vdev_lock held */
+
+/* ---- ioctls (return 0 or -errno; called with vdev_lock held) ---- */
+
+int vdev_ioctl(struct vdev_file *f, unsigned long request, void *arg);
+int vdev_core_ioctl(struct vdev_file *f, unsigned int nr, void *arg);
+int vdev_query(struct vdev_file *f, struct drm_xe_device_query *q);
+int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a);
+int vdev_vm_destroy(struct vdev_file *f, struct drm_xe_vm_destroy *a);
+int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a);
+int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a);
+int vdev_query_attrs(struct vdev_file *f, struct drm_xe_vm_query_mem_range_attr *a);
+int vdev_gem_create(struct vdev_file *f, struct drm_xe_gem_create *a);
+int vdev_gem_mmap_offset(struct vdev_file *f, struct drm_xe_gem_mmap_offset *a);
+int vdev_gem_close(struct vdev_file *f, uint32_t handle);
+int vdev_queue_create(struct vdev_file *f, struct drm_xe_exec_queue_create *a);
+int vdev_queue_destroy(struct vdev_file *f, struct drm_xe_exec_queue_destroy *a);
+int vdev_queue_get_property(struct vdev_file *f, struct drm_xe_exec_queue_get_property *a);
+int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a);
+int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a);
+void vdev_file_release(struct vdev_file *f);
+
+struct vdev_vm *vdev_vm_find(struct vdev_file *f, uint32_t id);
+struct vdev_bo *vdev_bo_find(struct vdev_file *f, uint32_t handle);
+struct vdev_syncobj *vdev_syncobj_find(struct vdev_file *f, uint32_t handle);
+
+/*
+ * Checks syncs of a VM_BIND/EXEC: at most one user fence, 8-byte aligned,
+ * SIGNAL set; syncobjs exist and are not signalled on LR VMs.
+ */
+int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_sync *syncs,
+		     uint32_t num);
+/* Signals the sync (user fence write / syncobj) now. */
+void vdev_signal_sync(struct vdev_file *f, const struct drm_xe_sync *sync);
+
+/* ---- GPU memory access (mem.c); never faults; 0 or -EFAULT/-EACCES ---- */
+
+int vdev_gpu_read(struct vdev_vm *vm, uint64_t va, void *buf, size_t len);
+int vdev_gpu_write(struct vdev_vm *vm, uint64_t va, const void *buf, size_t len);
+int vdev_gpu_atomic_inc(struct vdev_vm *vm, uint64_t va);
+/* Program memory, whatever VM: for user fences (CPU addresses). */
+int vdev_cpu_read(uint64_t addr, void *buf, size_t len);
+int vdev_cpu_write(uint64_t addr, const void *buf, size_t len);
+
+/* ---- logging (kmsg.c) ---- */
+
+/* A line to /dev/kmsg at @level (when writable), prefixed like the xe driver's. */
+void vdev_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Real libc entry points (interpose.c). */
+int vdev_real_close(int fd);

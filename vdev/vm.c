@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMs, binds, BOs and memory attributes, with the kernel's argument checks
+ * (reference/xe-uapi-and-fixes.md).  Binds complete inside the ioctl; their
+ * out-syncs are signalled through the bind path of exec.c so that fences
+ * keep the order of every earlier bind.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "vdev.h"
+
+#define SZ_4K 4096ull
+
+static bool zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+struct vdev_vm *vdev_vm_find(struct vdev_file *f, uint32_t id)
+{
+	for (struct vdev_vm *vm = f->vms; vm; vm = vm->next)
+		if (vm->id == id)
+			return vm;
+	return NULL;
+}
+
+struct vdev_bo *vdev_bo_find(struct vdev_file *f, uint32_t handle)
+{
+	for (struct vdev_bo *bo = f->bos; bo; bo = bo->next)
+		if (bo->handle == handle)
+			return bo;
+	return NULL;
+}
+
+int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a)
+{
+	const uint32_t known = DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE | DRM_XE_VM_CREATE_FLAG_LR_MODE |
+			       DRM_XE_VM_CREATE_FLAG_FAULT_MODE;
+	struct vdev_vm *vm;
+
+	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)) || (a->flags & ~known))
+		return -EINVAL;
+	if ((a->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+	    (!(a->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) || !vdev_preset->faults))
+		return -EINVAL;
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->id = f->next_id++;
+	vm->flags = a->flags;
+	vm->next = f->vms;
+	f->vms = vm;
+	a->vm_id = vm->id;
+	return 0;
+}
+
+static void free_vm(struct vdev_vm *vm)
+{
+	while (vm->maps) {
+		struct vdev_bo_map *m = vm->maps;
+
+		vm->maps = m->next;
+		free(m);
+	}
+	while (vm->attrs) {
+		struct vdev_attr *at = vm->attrs;
+
+		vm->attrs = at->next;
+		free(at);
+	}
+	free(vm->mirror);
+	free(vm);
+}
+
+int vdev_vm_destroy(struct vdev_file *f, struct drm_xe_vm_destroy *a)
+{
+	if (a->pad || !zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	for (struct vdev_vm **pp = &f->vms; *pp; pp = &(*pp)->next)
+		if ((*pp)->id == a->vm_id) {
+			struct vdev_vm *vm = *pp;
+
+			for (struct vdev_queue *q = f->queues; q; q = q->next)
+				if (q->vm == vm)
+					return -EBUSY;
+			*pp = vm->next;
+			free_vm(vm);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Removes [start, end) from the mirror ranges (splitting as needed). */
+static int mirror_remove(struct vdev_vm *vm, uint64_t start, uint64_t end)
+{
+	struct vdev_range *out = calloc(vm->num_mirror * 2 + 1, sizeof(*out));
+	unsigned int n = 0;
+
+	if (!out)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < vm->num_mirror; i++) {
+		struct vdev_range r = vm->mirror[i];
+
+		if (r.end <= start || r.start >= end) {
+			out[n++] = r;
+			continue;
+		}
+		if (r.start < start)
+			out[n++] = (struct vdev_range){ r.start, start };
+		if (r.end > end)
+			out[n++] = (struct vdev_range){ end, r.end };
+	}
+	free(vm->mirror);
+	vm->mirror = out;
+	vm->num_mirror = n;
+	return 0;
+}
+
+static int mirror_add(struct vdev_vm *vm, uint64_t start, uint64_t end)
+{
+	struct vdev_range *grown;
+	int ret = mirror_remove(vm, start, end);
+
+	if (ret)
+		return ret;
+	grown = realloc(vm->mirror, (vm->num_mirror + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	vm->mirror = grown;
+	vm->mirror[vm->num_mirror++] = (struct vdev_range){ start, end };
+	return 0;
+}
+
+static void maps_remove(struct vdev_vm *vm, uint64_t start, uint64_t end)
+{
+	for (struct vdev_bo_map **pp = &vm->maps; *pp;) {
+		struct vdev_bo_map *m = *pp;
+
+		if (m->end > start && m->start < end) {
+			/* Partial unbinds of BOs are not needed by the suite: whole mappings go. */
+			*pp = m->next;
+			free(m);
+		} else {
+			pp = &m->next;
+		}
+	}
+}
+
+/* AUTORESET attributes fall back to defaults when their range is unbound. */
+static void attrs_remove(struct vdev_vm *vm, uint64_t start, uint64_t end, bool autoreset_only)
+{
+	for (struct vdev_attr **pp = &vm->attrs; *pp;) {
+		struct vdev_attr *at = *pp;
+
+		if (at->end > start && at->start < end && (!autoreset_only || at->autoreset)) {
+			*pp = at->next;
+			free(at);
+		} else {
+			pp = &at->next;
+		}
+	}
+}
+
+static bool bound(struct vdev_vm *vm, uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < vm->num_mirror; i++)
+		if (vm->mirror[i].end > start && vm->mirror[i].start < end)
+			return true;
+	for (struct vdev_bo_map *m = vm->maps; m; m = m->next)
+		if (m->end > start && m->start < end)
+			return true;
+	return false;
+}
+
+static int check_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_vm_bind_op *op)
+{
+	const uint32_t known = (DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET << 1) - 1;
+	bool mirror = op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+
+	if (op->extensions || op->pad || op->pad2 || !zero(op->reserved, sizeof(op->reserved)) ||
+	    (op->flags & ~known))
+		return -EINVAL;
+	if ((op->addr | op->range) & (SZ_4K - 1) || !op->range || op->addr + op->range < op->addr)
+		return -EINVAL;
+	if (op->addr + op->range > (1ull << vdev_preset->va_bits))
+		return -EINVAL;
+	if ((op->flags & DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET) &&
+	    !(mirror && op->op == DRM_XE_VM_BIND_OP_MAP))
+		return -EINVAL;
+	if (mirror && (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) || op->obj ||
+		       op->cpu_addr_mirror_offset))
+		return -EINVAL;
+	switch (op->op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+		if (!mirror) {
+			struct vdev_bo *bo = vdev_bo_find(f, op->obj);
+
+			if (!bo)
+				return -ENOENT;
+			if (op->obj_offset + op->range > bo->size)
+				return -EINVAL;
+		}
+		return 0;
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		return 0;
+	case DRM_XE_VM_BIND_OP_PREFETCH:
+		if (op->prefetch_mem_region_instance != (uint32_t)DRM_XE_CONSULT_MEM_ADVISE_PREF_LOC &&
+		    op->prefetch_mem_region_instance >
+			    (vdev_preset->vram ? vdev_preset->num_tiles : 0))
+			return -EINVAL;
+		return mirror ? 0 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_vm_bind_op *op)
+{
+	uint64_t start = op->addr, end = op->addr + op->range;
+	struct vdev_bo_map *m;
+	int ret;
+
+	switch (op->op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+		maps_remove(vm, start, end);
+		if (op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR) {
+			if ((ret = mirror_add(vm, start, end)))
+				return ret;
+			if (op->flags & DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET) {
+				struct vdev_attr *at = calloc(1, sizeof(*at));
+
+				if (!at)
+					return -ENOMEM;
+				*at = (struct vdev_attr){ .start = start, .end = end,
+							  .autoreset = true, .next = vm->attrs };
+				vm->attrs = at;
+			}
+			return 0;
+		}
+		if ((ret = mirror_remove(vm, start, end)))
+			return ret;
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		*m = (struct vdev_bo_map){ start, end, op->obj_offset, vdev_bo_find(f, op->obj),
+					   op->flags & DRM_XE_VM_BIND_FLAG_READONLY, vm->maps };
+		vm->maps = m;
+		return 0;
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		maps_remove(vm, start, end);
+		attrs_remove(vm, start, end, true);
+		return mirror_remove(vm, start, end);
+	case DRM_XE_VM_BIND_OP_PREFETCH:
+		/* Residency is not emulated yet: every page stays in system memory. */
+		return bound(vm, start, end) ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
+{
+	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs;
+	const struct drm_xe_vm_bind_op *ops;
+	struct vdev_vm *vm;
+	int ret;
+
+	if (a->extensions || a->pad || a->pad2 || !zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	vm = vdev_vm_find(f, a->vm_id);
+	if (!vm)
+		return -ENOENT;
+	if (a->exec_queue_id) {
+		struct vdev_queue *q;
+
+		for (q = f->queues; q && q->id != a->exec_queue_id; q = q->next)
+			;
+		if (!q || !q->bind_queue)
+			return -ENOENT;
+	}
+	ops = a->num_binds > 1 ? (const struct drm_xe_vm_bind_op *)(uintptr_t)a->vector_of_binds
+			       : &a->bind;
+	if ((ret = vdev_check_syncs(f, vm, syncs, a->num_syncs)))
+		return ret;
+	for (uint32_t i = 0; i < a->num_binds; i++)
+		if ((ret = check_op(f, vm, &ops[i])))
+			return ret;
+	for (uint32_t i = 0; i < a->num_binds; i++)
+		if ((ret = apply_op(f, vm, &ops[i])))
+			return ret;
+	for (uint32_t i = 0; i < a->num_syncs; i++)
+		if (syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL)
+			vdev_signal_sync(f, &syncs[i]);
+	return 0;
+}
+
+/* ---- madvise and the range query ---- */
+
+int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
+{
+	struct vdev_vm *vm = vdev_vm_find(f, a->vm_id);
+	struct vdev_attr base = { .devmem_fd = 0 }, *at;
+
+	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if ((a->start | a->range) & (SZ_4K - 1) || a->range < SZ_4K)
+		return -EINVAL;
+	switch (a->type) {
+	case DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC:
+		if (a->preferred_mem_loc.reserved ||
+		    a->preferred_mem_loc.migration_policy > DRM_XE_MIGRATE_ONLY_SYSTEM_PAGES ||
+		    ((int32_t)a->preferred_mem_loc.devmem_fd <= 0 &&
+		     a->preferred_mem_loc.region_instance))
+			return -EINVAL;
+		break;
+	case DRM_XE_MEM_RANGE_ATTR_ATOMIC:
+		if (a->atomic.pad || a->atomic.reserved || a->atomic.val > DRM_XE_ATOMIC_CPU)
+			return -EINVAL;
+		break;
+	case DRM_XE_MEM_RANGE_ATTR_PAT:
+		if (a->pat_index.pad || a->pat_index.reserved)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!vm)
+		return -ENOENT;
+	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE))
+		return -EINVAL;
+	/* The newest attribute of a type wins where ranges overlap: keep it first. */
+	for (at = vm->attrs; at; at = at->next)
+		if (at->start <= a->start && at->end >= a->start + a->range) {
+			base = *at;
+			break;
+		}
+	at = calloc(1, sizeof(*at));
+	if (!at)
+		return -ENOMEM;
+	*at = base;
+	at->start = a->start;
+	at->end = a->start + a->range;
+	if (a->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC) {
+		at->devmem_fd = (int32_t)a->preferred_mem_loc.devmem_fd;
+		at->policy = a->preferred_mem_loc.migration_policy;
+		at->region = a->preferred_mem_loc.region_instance;
+	} else if (a->type == DRM_XE_MEM_RANGE_ATTR_ATOMIC) {
+		at->atomic = a->atomic.val;
+	} else {
+		at->pat = a->pat_index.val;
+	}
+	at->next = vm->attrs;
+	vm->attrs = at;
+	return 0;
+}
+
+/* The attribute in force at @addr: the newest covering one, else defaults. */
+static struct vdev_attr attr_at(struct vdev_vm *vm, uint64_t addr)
+{
+	for (struct vdev_attr *at = vm->attrs; at; at = at->next)
+		if (addr >= at->start && addr < at->end)
+			return *at;
+	return (struct vdev_attr){ .devmem_fd = 0 };
+}
+
+static bool same_attr(const struct vdev_attr *x, const struct vdev_attr *y)
+{
+	return x->devmem_fd == y->devmem_fd && x->policy == y->policy && x->region == y->region &&
+	       x->atomic == y->atomic && x->pat == y->pat;
+}
+
+/* Splits [start, end) into runs of equal attributes, page by page boundaries of attrs. */
+int vdev_query_attrs(struct vdev_file *f, struct drm_xe_vm_query_mem_range_attr *a)
+{
+	struct vdev_vm *vm = vdev_vm_find(f, a->vm_id);
+	struct drm_xe_mem_range_attr *out = (void *)(uintptr_t)a->vector_of_mem_attr;
+	uint64_t start = a->start, end = a->start + a->range, pos;
+	uint32_t n = 0;
+
+	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)) ||
+	    (start | a->range) & (SZ_4K - 1) || !a->range)
+		return -EINVAL;
+	if (!vm)
+		return -ENOENT;
+	for (pos = start; pos < end;) {
+		struct vdev_attr cur = attr_at(vm, pos);
+		uint64_t next = end;
+
+		/* The run ends where any attribute range begins or ends. */
+		for (struct vdev_attr *at = vm->attrs; at; at = at->next) {
+			if (at->start > pos && at->start < next)
+				next = at->start;
+			if (at->end > pos && at->end < next)
+				next = at->end;
+		}
+		while (next < end) {
+			struct vdev_attr more = attr_at(vm, next);
+			uint64_t after = end;
+
+			if (!same_attr(&cur, &more))
+				break;
+			for (struct vdev_attr *at = vm->attrs; at; at = at->next) {
+				if (at->start > next && at->start < after)
+					after = at->start;
+				if (at->end > next && at->end < after)
+					after = at->end;
+			}
+			next = after;
+		}
+		if (out) {
+			struct drm_xe_mem_range_attr r = {
+				.start = pos, .end = next,
+				.preferred_mem_loc = { (uint32_t)cur.devmem_fd, cur.policy },
+				.atomic = { cur.atomic, 0 },
+				.pat_index = { cur.pat, 0 },
+			};
+
+			if (n >= a->num_mem_ranges)
+				return -ENOSPC;
+			if (vdev_cpu_write((uintptr_t)&out[n], &r, sizeof(r)))
+				return -EFAULT;
+		}
+		n++;
+		pos = next;
+	}
+	a->num_mem_ranges = n;
+	a->sizeof_mem_range_attr = sizeof(struct drm_xe_mem_range_attr);
+	return 0;
+}
+
+/* ---- BOs ---- */
+
+int vdev_gem_create(struct vdev_file *f, struct drm_xe_gem_create *a)
+{
+	uint32_t regions = 1u | (vdev_preset->vram ? ((1u << (vdev_preset->num_tiles + 1)) - 2) : 0);
+	struct vdev_bo *bo;
+
+	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)) || !zero(a->pad, sizeof(a->pad)))
+		return -EINVAL;
+	if (!a->size || (a->size & (SZ_4K - 1)) || !a->placement || (a->placement & ~regions) ||
+	    a->flags & ~7u || a->cpu_caching < DRM_XE_GEM_CPU_CACHING_WB ||
+	    a->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC)
+		return -EINVAL;
+	if (a->vm_id && !vdev_vm_find(f, a->vm_id))
+		return -ENOENT;
+	bo = calloc(1, sizeof(*bo));
+	if (!bo)
+		return -ENOMEM;
+	bo->memfd = memfd_create("vdev-bo", MFD_CLOEXEC);
+	if (bo->memfd < 0 || ftruncate(bo->memfd, (off_t)a->size)) {
+		int err = errno;
+
+		if (bo->memfd >= 0)
+			vdev_real_close(bo->memfd);
+		free(bo);
+		return -err;
+	}
+	bo->handle = f->next_id++;
+	bo->size = a->size;
+	bo->next = f->bos;
+	f->bos = bo;
+	a->handle = bo->handle;
+	return 0;
+}
+
+int vdev_gem_mmap_offset(struct vdev_file *f, struct drm_xe_gem_mmap_offset *a)
+{
+	if (a->extensions || a->flags || !zero(a->reserved, sizeof(a->reserved)))
+		return -EINVAL;
+	if (!vdev_bo_find(f, a->handle))
+		return -ENOENT;
+	a->offset = (uint64_t)a->handle << 32;
+	return 0;
+}
+
+int vdev_gem_close(struct vdev_file *f, uint32_t handle)
+{
+	for (struct vdev_bo **pp = &f->bos; *pp; pp = &(*pp)->next)
+		if ((*pp)->handle == handle) {
+			struct vdev_bo *bo = *pp;
+
+			for (struct vdev_vm *vm = f->vms; vm; vm = vm->next)
+				for (struct vdev_bo_map *m = vm->maps; m; m = m->next)
+					if (m->bo == bo)
+						return -EBUSY;
+			*pp = bo->next;
+			vdev_real_close(bo->memfd);
+			free(bo);
+			return 0;
+		}
+	return -ENOENT;
+}
