@@ -482,6 +482,7 @@ int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a)
 void vdev_file_release(struct vdev_file *f)
 {
 	pthread_mutex_lock(&vdev_lock);
+	vdev_bind_forget(f);
 	while (f->queues) {
 		struct vdev_queue *q = f->queues;
 

@@ -100,6 +100,7 @@ struct vdev_vm {
 	unsigned int num_mirror;
 	struct vdev_bo_map *maps;
 	struct vdev_attr *attrs;
+	uint64_t bind_last_ns[VDEV_MAX_TILES];	/* default bind queue, per tile (bind.c) */
 	struct vdev_vm *next;
 };
 
@@ -125,6 +126,7 @@ struct vdev_queue {
 	struct drm_xe_engine_class_instance eci;
 	int tile;
 	bool bind_queue;		/* DRM_XE_ENGINE_CLASS_VM_BIND */
+	uint64_t bind_last_ns[VDEV_MAX_TILES];	/* its last bind job per tile (bind.c) */
 	bool banned;
 	bool worker_running;
 	pid_t worker_pid;		/* the process the worker belongs to (fork) */
@@ -186,6 +188,15 @@ struct vdev_syncobj *vdev_syncobj_find(struct vdev_file *f, uint32_t handle);
  */
 int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_sync *syncs,
 		     uint32_t num);
+/*
+ * A bind on @q (NULL: the VM's default queue) was applied: schedules its
+ * out-syncs for when every tile's job is done (bind.c).  @noop: it had
+ * nothing to do; @in_syncs: it waits for something.
+ */
+int vdev_bind_complete(struct vdev_file *f, struct vdev_vm *vm, struct vdev_queue *q,
+		       bool noop, bool in_syncs, const struct drm_xe_sync *syncs, uint32_t num);
+void vdev_bind_forget(struct vdev_file *f);
+
 /* Signals the sync (user fence write / syncobj) now. */
 void vdev_signal_sync(struct vdev_file *f, const struct drm_xe_sync *sync);
 

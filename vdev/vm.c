@@ -270,6 +270,8 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 {
 	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs;
 	const struct drm_xe_vm_bind_op *ops;
+	struct vdev_queue *q = NULL;
+	bool noop = true, in_syncs = false;
 	struct vdev_vm *vm;
 	int ret;
 
@@ -279,8 +281,6 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 	if (!vm)
 		return -ENOENT;
 	if (a->exec_queue_id) {
-		struct vdev_queue *q;
-
 		for (q = f->queues; q && q->id != a->exec_queue_id; q = q->next)
 			;
 		if (!q || !q->bind_queue)
@@ -293,13 +293,17 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 	for (uint32_t i = 0; i < a->num_binds; i++)
 		if ((ret = check_op(f, vm, &ops[i])))
 			return ret;
-	for (uint32_t i = 0; i < a->num_binds; i++)
+	for (uint32_t i = 0; i < a->num_binds; i++) {
+		/* An UNMAP of nothing bound is no work, as in xe. */
+		if (ops[i].op != DRM_XE_VM_BIND_OP_UNMAP ||
+		    bound(vm, ops[i].addr, ops[i].addr + ops[i].range))
+			noop = false;
 		if ((ret = apply_op(f, vm, &ops[i])))
 			return ret;
+	}
 	for (uint32_t i = 0; i < a->num_syncs; i++)
-		if (syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL)
-			vdev_signal_sync(f, &syncs[i]);
-	return 0;
+		in_syncs |= !(syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL);
+	return vdev_bind_complete(f, vm, q, noop, in_syncs, syncs, a->num_syncs);
 }
 
 /* ---- madvise and the range query ---- */
