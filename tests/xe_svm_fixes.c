@@ -8,9 +8,10 @@
  *   that no other test guards (see
  *   shared/seeds/xe-pagemap-fixes-review.thread.txt).  Family bind-fence
  *   guards fix C, the fence count of a bind queue's composite out-fence;
- *   the families for fix A (peer-tile) and fix B (mixed-64k) are not
- *   written yet.  Each family is proven on the virtual device: it fails
- *   with the bug model that re-creates its bug and passes without
+ *   peer-tile guards fix A, peer vs local mapping of device pages across
+ *   tiles; mixed-64k guards fix B, ENOSPC + evict + retry when a 64K PTE
+ *   cannot be formed.  Each family is proven on the virtual device: it
+ *   fails with the bug model that re-creates its bug and passes without
  *   (ci/vdev-matrix).
  * Functionality: xe, vm_bind, fences
  * Test requirement: xe render node
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@
 
 #include "igt_core.h"
 #include "igt_device.h"
+#include "xe/xe_batch.h"
 #include "xe/xe_ioctl.h"
 #include "xe/xe_query.h"
 
@@ -52,6 +55,434 @@ static void open_xe(void)
 	ret = __xe_query_device(xe_fd, &xe);
 	igt_assert_f(ret == 0, "querying %s: %s\n", info.devnode, strerror(-ret));
 }
+
+
+/* ---- SVM helpers for fixes A and B ---------------------------------------- */
+
+#define SZ_4K 0x1000ull
+#define SZ_64K 0x10000ull
+#define SZ_2M 0x200000ull
+#define BATCH_DWORDS 4096
+
+/* A fault-mode VM mirroring everything, a queue per tile, what it holds. */
+static struct {
+	uint32_t vm;
+	uint32_t queue[2];
+	struct xe_batch batch;
+	volatile uint64_t *fence;
+	uint64_t seqno;
+	void *map;
+	size_t map_len;
+} svm;
+
+static void release_svm(void)
+{
+	for (int t = 0; t < 2; t++)
+		if (svm.queue[t])
+			__xe_exec_queue_destroy(xe_fd, svm.queue[t]);
+	if (svm.vm)
+		__xe_vm_destroy(xe_fd, svm.vm);
+	xe_batch_fini(&svm.batch);
+	free((void *)svm.fence);
+	if (svm.map)
+		munmap(svm.map, svm.map_len);
+	memset(&svm, 0, sizeof(svm));
+}
+
+static void require_svm(void)
+{
+	igt_require_f(xe_has_svm(&xe), "xe device %04x has no SVM (%s)\n", xe.devid,
+		      xe.has_faults ? "no HAS_CPU_ADDR_MIRROR" : "no fault-mode VMs");
+	igt_require_f(xe_has_vram(&xe), "xe device %04x has no VRAM\n", xe.devid);
+}
+
+static void require_tiles(unsigned int n)
+{
+	igt_require_f(xe.num_tiles >= n, "needs %u tiles, xe device %04x has %u\n", n, xe.devid,
+		      xe.num_tiles);
+}
+
+static void create_svm(void)
+{
+	struct drm_xe_vm_bind_op op = xe_op_mirror(0, 1ull << xe.va_bits, 0);
+
+	release_svm();
+	svm.vm = xe_vm_create(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	xe_vm_bind_sync(xe_fd, svm.vm, &op);
+	for (unsigned int t = 0; t < xe.num_tiles && t < 2; t++) {
+		const struct drm_xe_engine_class_instance *eci = xe_find_engine(&xe, t, -1);
+
+		igt_require_f(eci, "no engine on tile %u\n", t);
+		svm.queue[t] = xe_exec_queue_create(xe_fd, svm.vm, eci);
+	}
+	igt_assert_eq(xe_batch_init(&svm.batch, BATCH_DWORDS), 0);
+	igt_assert_eq(posix_memalign((void **)&svm.fence, 64, 64), 0);
+	*svm.fence = 0;
+}
+
+/* @len bytes of private anonymous memory aligned to 2 MiB. */
+static char *alloc_aligned(size_t len)
+{
+	char *p;
+
+	svm.map_len = len + SZ_2M;
+	svm.map = mmap(NULL, svm.map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	igt_assert(svm.map != MAP_FAILED);
+	p = (char *)(((uintptr_t)svm.map + SZ_2M - 1) & ~(SZ_2M - 1));
+	return p;
+}
+
+static uint32_t pattern(uint32_t seed, size_t i)
+{
+	return seed * 0x9e3779b1u + (uint32_t)i;
+}
+
+static void cpu_fill(char *p, size_t len, uint32_t seed)
+{
+	for (size_t i = 0; i < len / 4; i++)
+		((uint32_t *)p)[i] = pattern(seed, i);
+}
+
+static void cpu_check(const char *p, size_t len, uint32_t seed, const char *what)
+{
+	for (size_t i = 0; i < len / 4; i++)
+		igt_assert_f(((const uint32_t *)p)[i] == pattern(seed, i),
+			     "%s: dword %zu is %#x, expected %#x\n", what, i,
+			     ((const uint32_t *)p)[i], pattern(seed, i));
+}
+
+/* Runs the batch on @tile's queue; 0, or -EIO when the GPU fault failed. */
+static int submit(int tile)
+{
+	struct drm_xe_sync sync = xe_sync_ufence(svm.fence, ++svm.seqno);
+	int ret;
+
+	igt_assert_eq(xe_batch_end(&svm.batch), 0);
+	ret = __xe_exec(xe_fd, svm.queue[tile], (uintptr_t)svm.batch.dw, &sync, 1);
+	if (!ret)
+		ret = __xe_wait_ufence(xe_fd, svm.fence, svm.seqno, svm.queue[tile],
+				       XE_DEFAULT_TIMEOUT_NS);
+	xe_batch_reset(&svm.batch);
+	return ret;
+}
+
+/* @tile's GPU writes the pattern of @seed over [p, p+len); asserts success. */
+static void gpu_fill(int tile, char *p, size_t len, uint32_t seed, const char *what)
+{
+	for (size_t i = 0; i < len / 4; i++) {
+		if (!xe_batch_room(&svm.batch, 4)) {
+			int ret = submit(tile);
+
+			igt_assert_f(ret == 0, "%s: tile %d's GPU write failed: %s%s\n", what, tile,
+				     strerror(-ret), ret == -EIO ? " (GPU fault, queue reset)" : "");
+		}
+		igt_assert_eq(xe_batch_store_dword(&svm.batch, (uintptr_t)p + 4 * i,
+						   pattern(seed, i)), 0);
+	}
+	{
+		int ret = submit(tile);
+
+		igt_assert_f(ret == 0, "%s: tile %d's GPU write failed: %s%s\n", what, tile,
+			     strerror(-ret), ret == -EIO ? " (GPU fault, queue reset)" : "");
+	}
+}
+
+/* @tile's GPU copies [p, p+len) into a CPU buffer, which is then checked. */
+static void gpu_check(int tile, const char *p, size_t len, uint32_t seed, const char *what)
+{
+	char *copy = malloc(len);
+
+	igt_assert(copy);
+	for (size_t i = 0; i < len / 4; i++) {
+		if (!xe_batch_room(&svm.batch, 5)) {
+			int ret = submit(tile);
+
+			if (ret)
+				free(copy);
+			igt_assert_f(ret == 0, "%s: tile %d's GPU read failed: %s\n", what, tile,
+				     strerror(-ret));
+		}
+		igt_assert_eq(xe_batch_copy_dword(&svm.batch, (uintptr_t)copy + 4 * i,
+						  (uintptr_t)p + 4 * i), 0);
+	}
+	{
+		int ret = submit(tile);
+
+		if (ret)
+			free(copy);
+		igt_assert_f(ret == 0, "%s: tile %d's GPU read failed: %s\n", what, tile,
+			     strerror(-ret));
+	}
+	cpu_check(copy, len, seed, what);
+	free(copy);
+}
+
+static void prefetch(void *p, size_t len, int region)
+{
+	struct drm_xe_vm_bind_op op = xe_op_prefetch((uintptr_t)p, len, (uint32_t)region);
+	int ret = __xe_vm_bind_sync(xe_fd, svm.vm, &op);
+
+	igt_assert_f(ret == 0, "PREFETCH of %p+%#zx to region %d: %s\n", p, len, region,
+		     strerror(-ret));
+}
+
+static void prefer(void *p, size_t len, int devmem_fd, uint16_t policy, uint16_t region)
+{
+	int ret = __xe_madvise_preferred(xe_fd, svm.vm, (uintptr_t)p, len, devmem_fd, policy,
+					 region);
+
+	igt_assert_f(ret == 0, "madvise PREFERRED_LOC(fd %d, region %u) of %p+%#zx: %s\n",
+		     devmem_fd, region, p, len, strerror(-ret));
+}
+
+static void assert_not_reset(void)
+{
+	for (unsigned int t = 0; t < xe.num_tiles && t < 2; t++)
+		igt_assert_f(__xe_exec_queue_banned(xe_fd, svm.queue[t]) == 0,
+			     "tile %u's queue was reset\n", t);
+}
+
+/* ---- fix A: peer-tile ----------------------------------------------------- */
+
+#define PEER_LEN SZ_2M
+#define PING_PONGS 8
+#define COUNTERS 1024		/* one page of dwords: fits one batch */
+
+/* Placed in tile-1 VRAM, then used from tile 0. */
+static void peer_tile_place(const char *how, char *p)
+{
+	if (!strcmp(how, "prefetch")) {
+		prefetch(p, PEER_LEN, xe_tile_vram_region(&xe, 1));
+	} else if (!strcmp(how, "madvise")) {
+		/* This device's tile-1 VRAM preferred; tile 1's fault moves it there. */
+		prefer(p, PEER_LEN, xe_fd, DRM_XE_MIGRATE_ALL_PAGES, xe_tile_vram_region(&xe, 1));
+		gpu_fill(1, p, PEER_LEN, 0x11, "tile 1 faults it in");
+	} else {
+		/* The faulting tile's own VRAM: tile 1 faults first. */
+		prefer(p, PEER_LEN, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE, DRM_XE_MIGRATE_ALL_PAGES, 0);
+		gpu_fill(1, p, PEER_LEN, 0x11, "tile 1 faults it in");
+	}
+}
+
+static void test_peer_tile(const char *how, bool cpu_touch)
+{
+	char *p;
+
+	create_svm();
+	p = alloc_aligned(PEER_LEN);
+	cpu_fill(p, PEER_LEN, 0x10);
+	peer_tile_place(how, p);
+	if (cpu_touch)
+		cpu_fill(p + PEER_LEN / 2, SZ_64K, 0x12);	/* part of it back to RAM */
+	gpu_fill(0, p, PEER_LEN, 0x13, "tile 0 writes the tile-1 range");
+	gpu_check(0, p, PEER_LEN, 0x13, "tile 0 reads it back");
+	cpu_check(p, PEER_LEN, 0x13, "the CPU reads it");
+	assert_not_reset();
+	release_svm();
+}
+
+static void test_peer_ping_pong(void)
+{
+	char *p;
+
+	create_svm();
+	p = alloc_aligned(PEER_LEN);
+	cpu_fill(p, PEER_LEN, 0x20);
+	for (int round = 0; round < PING_PONGS; round++) {
+		int here = round % 2, there = !here;
+
+		prefetch(p, PEER_LEN, xe_tile_vram_region(&xe, here));
+		gpu_check(there, p, PEER_LEN, 0x20 + round, "the other tile reads");
+		gpu_fill(there, p, PEER_LEN, 0x21 + round, "the other tile writes");
+	}
+	cpu_check(p, PEER_LEN, 0x20 + PING_PONGS, "the CPU after the ping-pong");
+	assert_not_reset();
+	release_svm();
+}
+
+/* Both tiles' queues busy at once, each on pages in the other tile's VRAM. */
+static void test_peer_both(bool shared)
+{
+	uint32_t *counters;
+	char *p;
+
+	create_svm();
+	p = alloc_aligned(PEER_LEN);
+	cpu_fill(p, PEER_LEN, 0x30);
+	memset(p, 0, SZ_64K);
+	prefetch(p, PEER_LEN / 2, xe_tile_vram_region(&xe, 1));
+	prefetch(p + PEER_LEN / 2, PEER_LEN / 2, xe_tile_vram_region(&xe, 0));
+	if (shared) {
+		/* One batch of increments, run by both tiles' queues at the same time. */
+		uint64_t *done;
+		struct drm_xe_sync sync[2];
+
+		counters = (uint32_t *)p;
+		igt_assert_eq(posix_memalign((void **)&done, 64, 2 * sizeof(*done)), 0);
+		done[0] = done[1] = 0;
+		for (size_t i = 0; i < COUNTERS; i++)
+			igt_assert_eq(xe_batch_atomic_inc(&svm.batch, (uintptr_t)&counters[i]), 0);
+		igt_assert_eq(xe_batch_end(&svm.batch), 0);
+		for (int t = 0; t < 2; t++) {
+			sync[t] = xe_sync_ufence(&done[t], 1);
+			igt_assert_eq(__xe_exec(xe_fd, svm.queue[t], (uintptr_t)svm.batch.dw,
+						&sync[t], 1), 0);
+		}
+		for (int t = 0; t < 2; t++) {
+			int ret = __xe_wait_ufence(xe_fd, &done[t], 1, svm.queue[t],
+						   XE_DEFAULT_TIMEOUT_NS);
+
+			if (ret)
+				free(done);
+			igt_assert_f(ret == 0, "tile %d's atomics on tile-1 pages: %s\n", t,
+				     strerror(-ret));
+		}
+		free(done);
+		xe_batch_reset(&svm.batch);
+		for (size_t i = 0; i < COUNTERS; i++)
+			igt_assert_f(counters[i] == 2, "counter %zu is %u, expected 2\n", i,
+				     counters[i]);
+	} else {
+		gpu_fill(0, p, PEER_LEN / 2, 0x31, "tile 0 on tile-1 pages");
+		gpu_fill(1, p + PEER_LEN / 2, PEER_LEN / 2, 0x32, "tile 1 on tile-0 pages");
+		cpu_check(p, PEER_LEN / 2, 0x31, "first half");
+		cpu_check(p + PEER_LEN / 2, PEER_LEN / 2, 0x32, "second half");
+	}
+	assert_not_reset();
+	release_svm();
+}
+
+/**
+ * SUBTEST: peer-tile-%s
+ * Description: A 2 MiB range is put in tile-1 VRAM %arg[1], then written
+ *   and read back from a tile-0 queue: data exact, no queue reset, no
+ *   kernel warning.
+ * Functionality: svm, multi-tile, migration
+ * Kernel change: xe pagemap fixes, June 2026, fix A: peer vs local mapping
+ *   of device-private pages on multi-tile devices (the common code decided
+ *   per pagemap, the driver per device)
+ * Test requirement: 2 tiles (PVC)
+ *
+ * arg[1]:
+ *
+ * @prefetch:         by PREFETCH to tile 1's VRAM region
+ * @madvise:          by madvise (this device, tile 1's region) and a tile-1 fault
+ * @fault:            by a tile-1 fault with the faulting tile's VRAM preferred
+ * @prefetch-cpu-touch: by PREFETCH, then the CPU touches 64 KiB of it
+ * @madvise-cpu-touch:  by madvise and a tile-1 fault, then a CPU touch
+ */
+
+/**
+ * SUBTEST: peer-tile-ping-pong
+ * Description: Eight rounds of PREFETCH to one tile's VRAM and a read and
+ *   a write from the other tile: every read sees the latest data.
+ * Functionality: svm, multi-tile, migration
+ * Kernel change: xe pagemap fixes, June 2026, fix A (see peer-tile-*)
+ * Test requirement: 2 tiles (PVC)
+ */
+
+/**
+ * SUBTEST: peer-tile-both-%s
+ * Description: Both tiles' queues work on pages resident in the other
+ *   tile's VRAM, %arg[1].
+ * Functionality: svm, multi-tile, atomics
+ * Kernel change: xe pagemap fixes, June 2026, fix A (see peer-tile-*)
+ * Test requirement: 2 tiles (PVC)
+ *
+ * arg[1]:
+ *
+ * @disjoint: each on its own half
+ * @shared:   both incrementing the same dwords (each ends at 2)
+ */
+
+/* ---- fix B: mixed-64k ----------------------------------------------------- */
+
+#define MIXED_LEN SZ_2M
+
+static void require_64k(void)
+{
+	igt_require_f(xe.min_alignment >= SZ_64K, "xe device %04x does not need 64K pages "
+		      "(MIN_ALIGNMENT %#llx)\n", xe.devid, (unsigned long long)xe.min_alignment);
+}
+
+enum mixed_route {
+	MIXED_CPU_TOUCH,	/* migrate 2M, CPU-touch one page in the middle */
+	MIXED_ONLY_SYSTEM,	/* + MIGRATE_ONLY_SYSTEM_PAGES advice over the range */
+	MIXED_PARTIAL_PREFETCH,	/* PREFETCH of half a 64K window */
+	MIXED_UNALIGNED,	/* PREFETCH of a range not 64K aligned */
+	MIXED_MUNMAP,		/* migrate 2M, munmap one page in the middle */
+};
+
+static void test_mixed_64k(enum mixed_route route)
+{
+	int vram0 = xe_tile_vram_region(&xe, 0);
+	size_t len = MIXED_LEN;
+	char *p;
+
+	create_svm();
+	p = alloc_aligned(MIXED_LEN);
+	cpu_fill(p, len, 0x40);
+	switch (route) {
+	case MIXED_CPU_TOUCH:
+	case MIXED_ONLY_SYSTEM:
+		prefetch(p, len, vram0);
+		((volatile uint32_t *)p)[(len / 2 + SZ_4K) / 4] ^= 0;	/* back to RAM */
+		if (route == MIXED_ONLY_SYSTEM)
+			prefer(p, len, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE,
+			       DRM_XE_MIGRATE_ONLY_SYSTEM_PAGES, 0);
+		break;
+	case MIXED_PARTIAL_PREFETCH:
+		prefetch(p + SZ_64K, SZ_64K / 2, vram0);
+		break;
+	case MIXED_UNALIGNED:
+		prefetch(p + SZ_4K, len / 2, vram0);
+		break;
+	case MIXED_MUNMAP:
+		prefetch(p, len, vram0);
+		igt_assert_eq(munmap(p + len / 2, SZ_4K), 0);
+		len /= 2;	/* the part before the hole */
+		break;
+	}
+	gpu_fill(0, p, len, 0x41, "the GPU writes the whole range");
+	gpu_check(0, p, len, 0x41, "the GPU reads it back");
+	cpu_check(p, len, 0x41, "the CPU reads it");
+	assert_not_reset();
+	release_svm();
+}
+
+static const struct {
+	const char *name;
+	enum mixed_route route;
+} mixed_cases[] = {
+	{ "mixed-64k-cpu-touch", MIXED_CPU_TOUCH },
+	{ "mixed-64k-only-system-pages", MIXED_ONLY_SYSTEM },
+	{ "mixed-64k-partial-prefetch", MIXED_PARTIAL_PREFETCH },
+	{ "mixed-64k-unaligned-range", MIXED_UNALIGNED },
+	{ "mixed-64k-munmap-inside", MIXED_MUNMAP },
+};
+
+/**
+ * SUBTEST: mixed-64k-%s
+ * Description: On a device that needs 64K VRAM pages, 64K windows that mix
+ *   VRAM and system pages are made %arg[1], then a tile-0 queue writes and
+ *   reads the whole range: it must succeed with exact data and no queue
+ *   reset (the kernel evicts the range and retries with system pages).
+ * Functionality: svm, migration, 64K pages
+ * Kernel change: xe pagemap fixes, June 2026, fix B: a 64K PTE that cannot
+ *   be formed gives ENOSPC, the range is evicted and the fault retried,
+ *   instead of a WARN and EINVAL; ranges not 64K aligned are served from
+ *   system memory
+ * Test requirement: MIN_ALIGNMENT 64K and page faults (PVC)
+ *
+ * arg[1]:
+ *
+ * @cpu-touch:          by migrating 2 MiB and touching one page in the middle from the CPU
+ * @only-system-pages:  the same, then madvise MIGRATE_ONLY_SYSTEM_PAGES over the range
+ * @partial-prefetch:   by a PREFETCH of half a 64K window
+ * @unaligned-range:    by a PREFETCH of a range that starts 4K into a window
+ * @munmap-inside:      by migrating 2 MiB and unmapping one page in the middle (the part before the hole is used)
+ */
 
 /* ---- fix C: bind-fence ---------------------------------------------------- */
 
@@ -253,12 +684,46 @@ igt_main
 	igt_fixture
 		open_xe();
 
+	igt_subtest_group {
+		igt_fixture {
+			require_svm();
+			require_tiles(2);
+		}
+		igt_subtest("peer-tile-prefetch")
+			test_peer_tile("prefetch", false);
+		igt_subtest("peer-tile-madvise")
+			test_peer_tile("madvise", false);
+		igt_subtest("peer-tile-fault")
+			test_peer_tile("fault", false);
+		igt_subtest("peer-tile-prefetch-cpu-touch")
+			test_peer_tile("prefetch", true);
+		igt_subtest("peer-tile-madvise-cpu-touch")
+			test_peer_tile("madvise", true);
+		igt_subtest("peer-tile-ping-pong")
+			test_peer_ping_pong();
+		igt_subtest("peer-tile-both-disjoint")
+			test_peer_both(false);
+		igt_subtest("peer-tile-both-shared")
+			test_peer_both(true);
+	}
+
+	igt_subtest_group {
+		igt_fixture {
+			require_svm();
+			require_64k();
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(mixed_cases); i++)
+			igt_subtest(mixed_cases[i].name)
+				test_mixed_64k(mixed_cases[i].route);
+	}
+
 	for (size_t i = 0; i < ARRAY_SIZE(fence_cases); i++)
 		igt_subtest(fence_cases[i].name)
 			test_bind_fence(&fence_cases[i]);
 
 	igt_fixture {
 		release_held();
+		release_svm();
 		if (xe_fd >= 0)
 			close(xe_fd);
 	}

@@ -15,7 +15,9 @@
  * array is sized for 2 * (1 + tiles) + ... but filled from tile 0 only, so
  * the fence covers tile 0 alone, and the kernel's assert fires as a WARNING.
  *
- * A timer thread signals the fences when their time comes.
+ * A timer thread signals the fences when their time comes; it ends when
+ * none is pending, so that no thread of ours outlives the program's last
+ * wait (a leak checker at exit would complain of a running thread).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -69,9 +71,11 @@ static void *timer_thread(void *unused)
 
 			pthread_cond_timedwait(&vdev_cond, &vdev_lock, &ts);
 		} else {
-			pthread_cond_wait(&vdev_cond, &vdev_lock);
+			timer_running = false;
+			break;
 		}
 	}
+	pthread_mutex_unlock(&vdev_lock);
 	return NULL;
 }
 
@@ -84,14 +88,17 @@ static int signal_at(struct vdev_file *f, const struct drm_xe_sync *sync, uint64
 		vdev_signal_sync(f, sync);
 		return 0;
 	}
-	if (!timer_running || timer_pid != getpid()) {
+	if (timer_pid != getpid()) {
 		/* A forked child has no timer thread and none of the parent's fences. */
 		pending = NULL;
+		timer_running = false;
+		timer_pid = getpid();
+	}
+	if (!timer_running) {
 		if (pthread_create(&timer, NULL, timer_thread, NULL))
 			return -EAGAIN;
 		pthread_detach(timer);
 		timer_running = true;
-		timer_pid = getpid();
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)

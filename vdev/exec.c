@@ -30,9 +30,9 @@ static uint64_t addr_of(const uint32_t *dw)
 }
 
 /* Reads @n dwords of the batch at @va; -EFAULT when it is not reachable. */
-static int fetch(struct vdev_vm *vm, uint64_t va, uint32_t *dw, unsigned int n)
+static int fetch(struct vdev_vm *vm, int tile, uint64_t va, uint32_t *dw, unsigned int n)
 {
-	return vdev_gpu_read(vm, va, dw, n * sizeof(*dw));
+	return vdev_gpu_read(vm, tile, va, dw, n * sizeof(*dw));
 }
 
 /*
@@ -60,14 +60,20 @@ struct src_cache {
  * library is allocated lazily, and could land in a hole the test just cut.
  */
 struct batch_state {
-	struct store_run run;
+	struct store_run run;		/* first: the helpers get the state from it */
 	struct src_cache src;
+	int tile;			/* the engine's tile */
 };
+
+static int tile_of(struct store_run *run)
+{
+	return ((struct batch_state *)run)->tile;
+}
 
 static int run_flush(struct vdev_vm *vm, struct store_run *run)
 {
 	struct batch_state *st = (struct batch_state *)run;
-	int ret = run->len ? vdev_gpu_write(vm, run->va, run->data, run->len) : 0;
+	int ret = run->len ? vdev_gpu_write(vm, tile_of(run), run->va, run->data, run->len) : 0;
 
 	if (run->len)
 		st->src.len = 0;
@@ -89,8 +95,8 @@ static int read_src(struct vdev_vm *vm, struct store_run *run, uint64_t va, uint
 		if ((ret = run_flush(vm, run)))
 			return ret;
 		c->len = 0;
-		if (vdev_gpu_read(vm, va, c->data, n)) {
-			if ((ret = vdev_gpu_read(vm, va, c->data, n = 4)))
+		if (vdev_gpu_read(vm, tile_of(run), va, c->data, n)) {
+			if ((ret = vdev_gpu_read(vm, tile_of(run), va, c->data, n = 4)))
 				return ret;
 		}
 		c->va = va;
@@ -138,8 +144,8 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 				n += 1024 - 5;	/* a command may straddle the page end */
 			if (n > 1024)
 				n = 1024;
-			if ((ret = fetch(vm, va, chunk, n)) && (ret = fetch(vm, va, chunk, n = 5)) &&
-			    (ret = fetch(vm, va, chunk, n = 1)))
+			if ((ret = fetch(vm, st->tile, va, chunk, n)) && (ret = fetch(vm, st->tile, va, chunk, n = 5)) &&
+			    (ret = fetch(vm, st->tile, va, chunk, n = 1)))
 				return ret;
 			chunk_va = va;
 			chunk_len = n;
@@ -167,7 +173,7 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 			if (((dw[0] >> 8) & 0xf) != ATOMIC_OP_INC)
 				return -EINVAL;
 			if ((ret = run_flush(vm, run)) ||
-			    (ret = vdev_gpu_atomic_inc(vm, addr_of(&dw[1]))))
+			    (ret = vdev_gpu_atomic_inc(vm, st->tile, addr_of(&dw[1]))))
 				return ret;
 			st->src.len = 0;
 			break;
@@ -197,6 +203,7 @@ static void *worker(void *arg)
 		job = q->ring[q->ring_head];
 		if (!q->banned) {
 			pthread_mutex_unlock(&vdev_lock);
+			st.tile = q->tile;
 			ret = run_batch(q->vm, job.batch, &st);
 			pthread_mutex_lock(&vdev_lock);
 			if (ret) {
@@ -222,8 +229,11 @@ static int ensure_worker(struct vdev_queue *q)
 
 	if (q->worker_running && q->worker_pid == getpid())
 		return 0;
-	q->ring_head = 0;
-	q->inflight = 0;
+	/* Jobs still queued here were the parent's (fork): not ours to run. */
+	if (q->worker_pid != getpid()) {
+		q->ring_head = 0;
+		q->inflight = 0;
+	}
 	ret = pthread_create(&q->worker, NULL, worker, q);
 	if (ret)
 		return -ret;
@@ -505,4 +515,35 @@ void vdev_file_release(struct vdev_file *f)
 	}
 	pthread_mutex_unlock(&vdev_lock);
 	free(f);
+}
+
+/*
+ * Before fork(): idle workers end, so that the child's copy of the process
+ * has no record of threads it does not have (a sanitizer's leak check at
+ * the child's exit would report each of them); they start again on the
+ * next EXEC.  Busy ones keep running.  Called with vdev_lock held; returns
+ * with it held.
+ */
+void vdev_quiesce_workers(struct vdev_file *files)
+{
+	struct vdev_queue *stopping[64];
+	unsigned int n = 0;
+
+	for (struct vdev_file *f = files; f; f = f->next)
+		for (struct vdev_queue *q = f->queues; q && n < 64; q = q->next)
+			if (q->worker_running && q->worker_pid == getpid() && !q->inflight) {
+				q->stop = true;
+				stopping[n++] = q;
+			}
+	if (!n)
+		return;
+	pthread_cond_broadcast(&vdev_cond);
+	pthread_mutex_unlock(&vdev_lock);
+	for (unsigned int i = 0; i < n; i++)
+		pthread_join(stopping[i]->worker, NULL);
+	pthread_mutex_lock(&vdev_lock);
+	for (unsigned int i = 0; i < n; i++) {
+		stopping[i]->stop = false;
+		stopping[i]->worker_running = false;
+	}
 }

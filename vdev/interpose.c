@@ -31,6 +31,11 @@ static int (*real_openat)(int, const char *, int, ...);
 static int (*real_close)(int);
 static int (*real_ioctl)(int, unsigned long, ...);
 static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+static int (*real_munmap)(void *, size_t);
+static void *(*real_mremap)(void *, size_t, size_t, int, ...);
+static int (*real_madvise)(void *, size_t, int);
+static int (*real_mprotect)(void *, size_t, int);
+static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
 
 static void resolve(void)
 {
@@ -39,10 +44,19 @@ static void resolve(void)
 	real_close = dlsym(RTLD_NEXT, "close");
 	real_ioctl = dlsym(RTLD_NEXT, "ioctl");
 	real_mmap = dlsym(RTLD_NEXT, "mmap");
+	real_munmap = dlsym(RTLD_NEXT, "munmap");
+	real_mremap = dlsym(RTLD_NEXT, "mremap");
+	real_madvise = dlsym(RTLD_NEXT, "madvise");
+	real_mprotect = dlsym(RTLD_NEXT, "mprotect");
+	real_sigaction = dlsym(RTLD_NEXT, "sigaction");
 }
 
 /* A fork while a worker holds the lock would leave the child's copy locked. */
-static void fork_prepare(void) { pthread_mutex_lock(&vdev_lock); }
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&vdev_lock);
+	vdev_quiesce_workers(files);
+}
 static void fork_parent(void) { pthread_mutex_unlock(&vdev_lock); }
 static void init_cond(void)
 {
@@ -83,6 +97,8 @@ __attribute__((constructor)) static void vdev_init(void)
 		return;
 	}
 	vdev_bugs = (uint32_t)bugs;
+	if (vdev_preset->vram)
+		vdev_residency_init(real_sigaction);
 	if (root && *root)
 		snprintf(fake_node, sizeof(fake_node), "%s/dri/renderD128", root);
 }
@@ -90,6 +106,13 @@ __attribute__((constructor)) static void vdev_init(void)
 int vdev_real_close(int fd)
 {
 	return real_close(fd);
+}
+
+int vdev_real_mprotect(void *addr, size_t len, int prot)
+{
+	if (!real_mprotect)
+		resolve();
+	return real_mprotect(addr, len, prot);
 }
 
 static bool is_node(const char *path)
@@ -236,3 +259,58 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	__attribute__((alias("mmap")));
+
+/*
+ * The program changing its own memory: emulated VRAM pages of the range
+ * first go back (mremap, mprotect: their data must follow) or go away
+ * (munmap, MADV_DONTNEED/FREE/REMOVE: their data is dropped anyway).
+ */
+int munmap(void *addr, size_t len)
+{
+	if (!real_munmap)
+		resolve();
+	vdev_range_release((uintptr_t)addr, len, false);
+	return real_munmap(addr, len);
+}
+
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	void *new_addr = NULL;
+	va_list ap;
+
+	if (!real_mremap)
+		resolve();
+	va_start(ap, flags);
+	if (flags & MREMAP_FIXED)
+		new_addr = va_arg(ap, void *);
+	va_end(ap);
+	vdev_range_release((uintptr_t)old, old_len, true);
+	return real_mremap(old, old_len, new_len, flags, new_addr);
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	if (!real_madvise)
+		resolve();
+	if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE)
+		vdev_range_release((uintptr_t)addr, len, false);
+	return real_madvise(addr, len, advice);
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	if (!real_mprotect)
+		resolve();
+	vdev_range_release((uintptr_t)addr, len, true);
+	return real_mprotect(addr, len, prot);
+}
+
+/* Our SIGSEGV handler stays first; the program's runs for faults not ours. */
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (!real_sigaction)
+		resolve();
+	if (sig == SIGSEGV && vdev_residency_ready())
+		return vdev_residency_sigaction(act, old);
+	return real_sigaction(sig, act, old);
+}

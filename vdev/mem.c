@@ -24,14 +24,36 @@ static int vm_io(uint64_t addr, void *buf, size_t len, bool write)
 	return n == (ssize_t)len ? 0 : -EFAULT;
 }
 
+/* Program memory by address, VRAM pages included (user fences may be there). */
+static int cpu_io(uint64_t addr, void *buf, size_t len, bool write)
+{
+	if (!vm_io(addr, buf, len, write))
+		return 0;
+	for (size_t done = 0; done < len;) {
+		uint64_t at = addr + done;
+		size_t n = 4096 - (at & 4095);
+		int ret;
+
+		if (n > len - done)
+			n = len - done;
+		ret = vdev_vram_io(at, (uint8_t *)buf + done, n, write);
+		if (ret == -ENOENT)
+			ret = vm_io(at, (uint8_t *)buf + done, n, write);
+		if (ret)
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
+
 int vdev_cpu_read(uint64_t addr, void *buf, size_t len)
 {
-	return vm_io(addr, buf, len, false);
+	return cpu_io(addr, buf, len, false);
 }
 
 int vdev_cpu_write(uint64_t addr, const void *buf, size_t len)
 {
-	return vm_io(addr, (void *)buf, len, true);
+	return cpu_io(addr, (void *)buf, len, true);
 }
 
 static struct vdev_bo_map *bo_map_at(struct vdev_vm *vm, uint64_t va, size_t len)
@@ -50,8 +72,87 @@ static bool mirrored(struct vdev_vm *vm, uint64_t va, size_t len)
 	return false;
 }
 
-/* One access of at most a page: BO, mirror, or a failed fault (-EFAULT). */
-static int gpu_io(struct vdev_vm *vm, uint64_t va, void *buf, size_t len, bool write)
+#define PAGE 4096ull
+#define SZ_64K 0x10000ull
+#define SZ_2M 0x200000ull
+
+/*
+ * A GPU fault on a system page of a range whose preferred location (set by
+ * madvise) is VRAM migrates the range's chunk first: the 2 MiB-aligned
+ * chunk inside the mirror, as long as no page of it is in VRAM already
+ * (xe does not migrate a range that has device pages again).
+ */
+static void fault_migrate(struct vdev_vm *vm, int tile, uint64_t va)
+{
+	uint64_t start = va & ~(SZ_2M - 1), end = start + SZ_2M;
+	int want = vdev_preferred_tile(vm, va, tile, &start, &end);
+
+	if (want < 0)
+		return;
+	for (uint64_t p = start; p < end; p += PAGE)
+		if (vdev_page_tile(p) >= 0)
+			return;
+	vdev_prefetch(vm, start, end, want + 1);
+}
+
+/*
+ * On presets that need 64K pages a window holding both VRAM and system
+ * pages cannot get a 64K PTE.  Fixed (the default): the window is evicted
+ * to system memory and the access retried.  Bug model 64k-einval: the bind
+ * walk WARNs and the fault fails with EINVAL.
+ */
+static int check_window(uint64_t va)
+{
+	uint64_t w = va & ~(SZ_64K - 1);
+	bool vram = false, sys = false;
+
+	if (vdev_preset->min_alignment < SZ_64K)
+		return 0;
+	for (uint64_t p = w; p < w + SZ_64K; p += PAGE) {
+		if (vdev_page_tile(p) >= 0)
+			vram = true;
+		else if (!vm_io(p, &(uint8_t){ 0 }, 1, false))
+			sys = true;
+	}
+	if (!vram || !sys)
+		return 0;
+	if (vdev_bugs & VDEV_BUG_64K_EINVAL) {
+		vdev_kmsg(4, "WARNING: CPU: 0 PID: %d at drivers/gpu/drm/xe/xe_pt.c: "
+			  "xe_pt_stage_bind: 64K window %#llx mixes VRAM and system pages\n",
+			  getpid(), (unsigned long long)w);
+		return -EINVAL;
+	}
+	for (uint64_t p = w; p < w + SZ_64K; p += PAGE)
+		vdev_page_to_system(p);
+	return 0;
+}
+
+/* One access within one page of the mirror. */
+static int mirror_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
+{
+	int where, ret;
+
+	if (!vdev_residency_ready())
+		return vm_io(va, buf, len, write);
+	if (vdev_page_tile(va) < 0)
+		fault_migrate(vm, tile, va);
+	if ((ret = check_window(va)))
+		return ret;
+	where = vdev_page_tile(va);
+	if (where < 0)
+		return vm_io(va, buf, len, write);
+	/*
+	 * Bug model peer-map (fix A absent): another tile's device pages are
+	 * mapped as if local, the copy fails and so does the fault.
+	 */
+	if (where != tile && (vdev_bugs & VDEV_BUG_PEER_MAP))
+		return -EIO;
+	ret = vdev_vram_io(va, buf, len, write);
+	return ret == -ENOENT ? vm_io(va, buf, len, write) : ret;
+}
+
+/* One access: BO, mirror, or a failed fault (-EFAULT). */
+static int gpu_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
 {
 	struct vdev_bo_map *m = bo_map_at(vm, va, len);
 
@@ -66,17 +167,28 @@ static int gpu_io(struct vdev_vm *vm, uint64_t va, void *buf, size_t len, bool w
 	}
 	if (!mirrored(vm, va, len))
 		return -EFAULT;
-	return vm_io(va, buf, len, write);
+	for (size_t done = 0; done < len;) {
+		uint64_t at = va + done;
+		size_t n = PAGE - (at & (PAGE - 1));
+		int ret;
+
+		if (n > len - done)
+			n = len - done;
+		if ((ret = mirror_io(vm, tile, at, (uint8_t *)buf + done, n, write)))
+			return ret;
+		done += n;
+	}
+	return 0;
 }
 
-int vdev_gpu_read(struct vdev_vm *vm, uint64_t va, void *buf, size_t len)
+int vdev_gpu_read(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len)
 {
-	return gpu_io(vm, va, buf, len, false);
+	return gpu_io(vm, tile, va, buf, len, false);
 }
 
-int vdev_gpu_write(struct vdev_vm *vm, uint64_t va, const void *buf, size_t len)
+int vdev_gpu_write(struct vdev_vm *vm, int tile, uint64_t va, const void *buf, size_t len)
 {
-	return gpu_io(vm, va, (void *)buf, len, true);
+	return gpu_io(vm, tile, va, (void *)buf, len, true);
 }
 
 /* Whether the CPU mapping at @addr allows writes (from /proc/self/maps). */
@@ -103,22 +215,32 @@ static bool cpu_writable(uint64_t addr)
  * are not lost: the access is first proven safe (readable, and writable
  * per the CPU mapping), then done through the pointer.
  */
-int vdev_gpu_atomic_inc(struct vdev_vm *vm, uint64_t va)
+int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va)
 {
 	uint32_t old;
 	int ret;
 
 	if (va & 3)
 		return -EFAULT;
-	if (bo_map_at(vm, va, 4)) {
-		if ((ret = gpu_io(vm, va, &old, 4, false)))
-			return ret;
-		old++;
-		return gpu_io(vm, va, &old, 4, true);
-	}
-	if ((ret = gpu_io(vm, va, &old, 4, false)))
+	if ((ret = gpu_io(vm, tile, va, &old, 4, false)))
 		return ret;
-	if (!cpu_writable(va) || vm_io(va, &old, 0, true))
+	/* BO pages: only GPUs touch them; one lock makes every engine's increment whole. */
+	if (bo_map_at(vm, va, 4)) {
+		static pthread_mutex_t bo_atomics = PTHREAD_MUTEX_INITIALIZER;
+
+		pthread_mutex_lock(&bo_atomics);
+		ret = gpu_io(vm, tile, va, &old, 4, false);
+		old++;
+		if (!ret)
+			ret = gpu_io(vm, tile, va, &old, 4, true);
+		pthread_mutex_unlock(&bo_atomics);
+		return ret;
+	}
+	/* The read above did the fault handling (migration, windows, peer checks). */
+	ret = vdev_vram_atomic_inc(va);
+	if (ret != -ENOENT)
+		return ret;
+	if (!cpu_writable(va))
 		return -EACCES;
 	__atomic_fetch_add((uint32_t *)(uintptr_t)va, 1, __ATOMIC_SEQ_CST);
 	return 0;

@@ -85,6 +85,7 @@ struct vdev_bo_map {
 struct vdev_attr {
 	uint64_t start, end;
 	int32_t devmem_fd;
+	bool advised;			/* set by madvise, not a default */
 	uint16_t policy;
 	uint16_t region;
 	uint32_t atomic;
@@ -177,6 +178,7 @@ int vdev_queue_get_property(struct vdev_file *f, struct drm_xe_exec_queue_get_pr
 int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a);
 int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a);
 void vdev_file_release(struct vdev_file *f);
+void vdev_quiesce_workers(struct vdev_file *files);
 
 struct vdev_vm *vdev_vm_find(struct vdev_file *f, uint32_t id);
 struct vdev_bo *vdev_bo_find(struct vdev_file *f, uint32_t handle);
@@ -200,11 +202,40 @@ void vdev_bind_forget(struct vdev_file *f);
 /* Signals the sync (user fence write / syncobj) now. */
 void vdev_signal_sync(struct vdev_file *f, const struct drm_xe_sync *sync);
 
-/* ---- GPU memory access (mem.c); never faults; 0 or -EFAULT/-EACCES ---- */
+/*
+ * ---- GPU memory access (mem.c) ----
+ * By an engine of @tile; never faults; 0, or how the GPU fault failed
+ * (-EFAULT, -EACCES, -EIO, -EINVAL).
+ */
+int vdev_gpu_read(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len);
+int vdev_gpu_write(struct vdev_vm *vm, int tile, uint64_t va, const void *buf, size_t len);
+int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va);
+/*
+ * The madvise'd preferred location at @va: tile, -1 system, -2 not advised;
+ * clips [*lo, *hi) (either may be NULL) to the advised range.
+ */
+int vdev_preferred_tile(struct vdev_vm *vm, uint64_t va, int faulting_tile, uint64_t *lo,
+			uint64_t *hi);
+/* PREFETCH of [start, end) to @region (0 system, 1.. tile VRAM, -1 advised). */
+int vdev_prefetch(struct vdev_vm *vm, uint64_t start, uint64_t end, int region);
 
-int vdev_gpu_read(struct vdev_vm *vm, uint64_t va, void *buf, size_t len);
-int vdev_gpu_write(struct vdev_vm *vm, uint64_t va, const void *buf, size_t len);
-int vdev_gpu_atomic_inc(struct vdev_vm *vm, uint64_t va);
+/* ---- emulated VRAM (residency.c) ---- */
+
+#include <signal.h>
+void vdev_residency_init(int (*real_sigaction)(int, const struct sigaction *, struct sigaction *));
+bool vdev_residency_ready(void);
+int vdev_residency_sigaction(const struct sigaction *act, struct sigaction *old);
+/* The tile whose VRAM holds the page at @va, -1 for system memory. */
+int vdev_page_tile(uint64_t va);
+/* Moves a page to @tile's VRAM; -EOPNOTSUPP for memory that cannot move. */
+int vdev_page_to_vram(uint64_t va, int tile);
+void vdev_page_to_system(uint64_t va);
+/* GPU access to a VRAM page (within one page); -ENOENT when it is not in VRAM. */
+int vdev_vram_io(uint64_t va, void *buf, size_t len, bool write);
+/* An increment under the table's lock, so two tiles' atomics never race. */
+int vdev_vram_atomic_inc(uint64_t va);
+/* The program is about to change the range: @keep its data (copy back) or drop it. */
+void vdev_range_release(uint64_t start, uint64_t len, bool keep);
 /* Program memory, whatever VM: for user fences (CPU addresses). */
 int vdev_cpu_read(uint64_t addr, void *buf, size_t len);
 int vdev_cpu_write(uint64_t addr, const void *buf, size_t len);
@@ -216,3 +247,5 @@ void vdev_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* Real libc entry points (interpose.c). */
 int vdev_real_close(int fd);
+/* Emulated VRAM protects pages itself: that must not look like the program's. */
+int vdev_real_mprotect(void *addr, size_t len, int prot);

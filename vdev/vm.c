@@ -260,8 +260,9 @@ static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 		attrs_remove(vm, start, end, true);
 		return mirror_remove(vm, start, end);
 	case DRM_XE_VM_BIND_OP_PREFETCH:
-		/* Residency is not emulated yet: every page stays in system memory. */
-		return bound(vm, start, end) ? 0 : -EINVAL;
+		if (!bound(vm, start, end))
+			return -EINVAL;
+		return vdev_prefetch(vm, start, end, (int32_t)op->prefetch_mem_region_instance);
 	}
 	return -EINVAL;
 }
@@ -324,6 +325,11 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 		    ((int32_t)a->preferred_mem_loc.devmem_fd <= 0 &&
 		     a->preferred_mem_loc.region_instance))
 			return -EINVAL;
+		/* A device fd: one of ours, and a VRAM region it has. */
+		if ((int32_t)a->preferred_mem_loc.devmem_fd > 0 &&
+		    (!vdev_file_of((int)a->preferred_mem_loc.devmem_fd) || !vdev_preset->vram ||
+		     a->preferred_mem_loc.region_instance > vdev_preset->num_tiles))
+			return -EINVAL;
 		break;
 	case DRM_XE_MEM_RANGE_ATTR_ATOMIC:
 		if (a->atomic.pad || a->atomic.reserved || a->atomic.val > DRM_XE_ATOMIC_CPU)
@@ -353,6 +359,7 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 	at->start = a->start;
 	at->end = a->start + a->range;
 	if (a->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC) {
+		at->advised = true;
 		at->devmem_fd = (int32_t)a->preferred_mem_loc.devmem_fd;
 		at->policy = a->preferred_mem_loc.migration_policy;
 		at->region = a->preferred_mem_loc.region_instance;
@@ -364,6 +371,26 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 	at->next = vm->attrs;
 	vm->attrs = at;
 	return 0;
+}
+
+static struct vdev_attr attr_at(struct vdev_vm *vm, uint64_t addr);
+
+int vdev_preferred_tile(struct vdev_vm *vm, uint64_t va, int faulting_tile, uint64_t *lo,
+			uint64_t *hi)
+{
+	struct vdev_attr at = attr_at(vm, va);
+
+	if (!at.advised || !vdev_preset->vram)
+		return -2;
+	if (lo && *lo < at.start)
+		*lo = at.start;
+	if (hi && *hi > at.end)
+		*hi = at.end;
+	if (at.devmem_fd == DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM)
+		return -1;
+	if (at.devmem_fd == DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE)
+		return faulting_tile;
+	return at.region ? at.region - 1 : faulting_tile;
 }
 
 /* The attribute in force at @addr: the newest covering one, else defaults. */

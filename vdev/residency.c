@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated VRAM.  A page "in VRAM" has its data in a device pool and its
+ * CPU page PROT_NONE: a CPU touch faults into our SIGSEGV handler, which
+ * copies the data back and restores the protection, as a device-private
+ * page migrates back on a CPU fault.  Only private anonymous pages move
+ * (shared and file pages never become device-private).  The GPU reads and
+ * writes VRAM pages in the pool.
+ *
+ * res_lock guards the table; it is never held while program memory is
+ * touched through a pointer, so the handler cannot deadlock with it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "vdev.h"
+
+#define PAGE 4096ull
+#define POOL_PAGES (64u * 1024)		/* 256 MiB of address space, reserved lazily */
+#define BUCKETS 4096
+
+struct vpage {
+	uint64_t va;
+	uint32_t slot;
+	uint16_t tile;
+	uint16_t prot;			/* the program's protection, restored on the way back */
+	struct vpage *next;
+};
+
+static pthread_mutex_t res_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vpage *buckets[BUCKETS];
+static struct vpage *entries;		/* POOL_PAGES entries, one per slot */
+static uint8_t *pool;
+static uint32_t *free_slots, num_free;
+static struct sigaction next_segv;
+static bool ready;
+
+static unsigned int bucket(uint64_t va)
+{
+	return (va / PAGE) % BUCKETS;
+}
+
+static struct vpage *lookup(uint64_t va)
+{
+	for (struct vpage *p = buckets[bucket(va)]; p; p = p->next)
+		if (p->va == va)
+			return p;
+	return NULL;
+}
+
+static void drop(struct vpage *v)
+{
+	for (struct vpage **pp = &buckets[bucket(v->va)]; *pp; pp = &(*pp)->next)
+		if (*pp == v) {
+			*pp = v->next;
+			break;
+		}
+	free_slots[num_free++] = v->slot;
+}
+
+/* Copies a VRAM page back and gives the CPU its page again; res_lock held. */
+static void to_system(struct vpage *v)
+{
+	void *page = (void *)(uintptr_t)v->va;
+
+	vdev_real_mprotect(page, PAGE, PROT_READ | PROT_WRITE);
+	memcpy(page, pool + (size_t)v->slot * PAGE, PAGE);
+	vdev_real_mprotect(page, PAGE, v->prot);
+	drop(v);
+}
+
+static void on_segv(int sig, siginfo_t *info, void *uc)
+{
+	uint64_t va = (uintptr_t)info->si_addr & ~(PAGE - 1);
+	struct vpage *v;
+
+	pthread_mutex_lock(&res_lock);
+	v = ready ? lookup(va) : NULL;
+	if (v)
+		to_system(v);
+	pthread_mutex_unlock(&res_lock);
+	if (v)
+		return;
+	/* Not ours: whatever the program (or the default) would have done. */
+	if (next_segv.sa_flags & SA_SIGINFO)
+		next_segv.sa_sigaction(sig, info, uc);
+	else if (next_segv.sa_handler != SIG_IGN && next_segv.sa_handler != SIG_DFL)
+		next_segv.sa_handler(sig);
+	else {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+}
+
+void vdev_residency_init(int (*real_sigaction)(int, const struct sigaction *, struct sigaction *))
+{
+	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_NODEFER };
+
+	pool = mmap(NULL, (size_t)POOL_PAGES * PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	entries = calloc(POOL_PAGES, sizeof(*entries));
+	free_slots = calloc(POOL_PAGES, sizeof(*free_slots));
+	if (pool == MAP_FAILED || !entries || !free_slots)
+		return;
+	for (uint32_t i = 0; i < POOL_PAGES; i++)
+		free_slots[num_free++] = POOL_PAGES - 1 - i;
+	sigemptyset(&sa.sa_mask);
+	real_sigaction(SIGSEGV, &sa, &next_segv);
+	ready = true;
+}
+
+/* The program's own SIGSEGV handler runs after ours, for faults not ours. */
+int vdev_residency_sigaction(const struct sigaction *act, struct sigaction *old)
+{
+	if (old)
+		*old = next_segv;
+	if (act)
+		next_segv = *act;
+	return 0;
+}
+
+bool vdev_residency_ready(void)
+{
+	return ready;
+}
+
+/* Protection of a private anonymous mapping at @va, -1 for anything else. */
+static int anon_private_prot(uint64_t va)
+{
+	static char buf[1 << 16];	/* no allocation: holes must stay holes */
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC), prot = -1;
+	size_t have = 0;
+	ssize_t n;
+	bool found = false;
+
+	if (fd < 0)
+		return -1;
+	while (!found && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *line = buf, *nl;
+
+		have += n;
+		buf[have] = '\0';
+		while (!found && (nl = strchr(line, '\n'))) {
+			unsigned long lo, hi, off, inode;
+			char perms[8], dev[16];
+
+			*nl = '\0';
+			if (sscanf(line, "%lx-%lx %7s %lx %15s %lu", &lo, &hi, perms, &off, dev,
+				   &inode) == 6 && va >= lo && va < hi) {
+				found = true;
+				if (perms[3] == 'p' && inode == 0 && perms[0] == 'r')
+					prot = PROT_READ | (perms[1] == 'w' ? PROT_WRITE : 0);
+			}
+			line = nl + 1;
+		}
+		have = buf + have - line;
+		memmove(buf, line, have);
+	}
+	vdev_real_close(fd);
+	return prot;
+}
+
+int vdev_page_tile(uint64_t va)
+{
+	struct vpage *v;
+	int tile;
+
+	pthread_mutex_lock(&res_lock);
+	v = ready ? lookup(va & ~(PAGE - 1)) : NULL;
+	tile = v ? v->tile : -1;
+	pthread_mutex_unlock(&res_lock);
+	return tile;
+}
+
+int vdev_page_to_vram(uint64_t va, int tile)
+{
+	struct iovec local, remote;
+	struct vpage *v;
+	int prot, ret = 0;
+
+	va &= ~(PAGE - 1);
+	pthread_mutex_lock(&res_lock);
+	v = ready ? lookup(va) : NULL;
+	if (v) {
+		v->tile = tile;	/* tile to tile: the copy is the pool's own */
+		goto out;
+	}
+	if (!ready || !num_free) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	prot = anon_private_prot(va);
+	if (prot < 0) {
+		ret = -EOPNOTSUPP;	/* not private anonymous memory: stays in RAM */
+		goto out;
+	}
+	v = &entries[free_slots[num_free - 1]];
+	*v = (struct vpage){ .va = va, .slot = free_slots[num_free - 1], .tile = tile, .prot = prot };
+	local = (struct iovec){ pool + (size_t)v->slot * PAGE, PAGE };
+	remote = (struct iovec){ (void *)(uintptr_t)va, PAGE };
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)PAGE) {
+		ret = -EFAULT;
+		goto out;
+	}
+	num_free--;
+	v->next = buckets[bucket(va)];
+	buckets[bucket(va)] = v;
+	vdev_real_mprotect((void *)(uintptr_t)va, PAGE, PROT_NONE);
+out:
+	pthread_mutex_unlock(&res_lock);
+	return ret;
+}
+
+void vdev_page_to_system(uint64_t va)
+{
+	struct vpage *v;
+
+	pthread_mutex_lock(&res_lock);
+	v = ready ? lookup(va & ~(PAGE - 1)) : NULL;
+	if (v)
+		to_system(v);
+	pthread_mutex_unlock(&res_lock);
+}
+
+int vdev_vram_io(uint64_t va, void *buf, size_t len, bool write)
+{
+	struct vpage *v;
+	uint8_t *data;
+
+	pthread_mutex_lock(&res_lock);
+	v = ready ? lookup(va & ~(PAGE - 1)) : NULL;
+	if (!v) {
+		pthread_mutex_unlock(&res_lock);
+		return -ENOENT;
+	}
+	if (write && !(v->prot & PROT_WRITE)) {
+		pthread_mutex_unlock(&res_lock);
+		return -EACCES;
+	}
+	data = pool + (size_t)v->slot * PAGE + (va & (PAGE - 1));
+	if (write)
+		memcpy(data, buf, len);
+	else
+		memcpy(buf, data, len);
+	pthread_mutex_unlock(&res_lock);
+	return 0;
+}
+
+/* Before the program changes [start, start+len): @keep copies data back, else drops it. */
+void vdev_range_release(uint64_t start, uint64_t len, bool keep)
+{
+	uint64_t end = start + len;
+
+	if (!ready)
+		return;
+	pthread_mutex_lock(&res_lock);
+	for (unsigned int b = 0; b < BUCKETS; b++)
+		for (struct vpage *v = buckets[b], *next; v; v = next) {
+			next = v->next;
+			if (v->va + PAGE <= start || v->va >= end)
+				continue;
+			if (keep) {
+				to_system(v);
+			} else {
+				vdev_real_mprotect((void *)(uintptr_t)v->va, PAGE, v->prot);
+				drop(v);
+			}
+		}
+	pthread_mutex_unlock(&res_lock);
+}
+
+int vdev_vram_atomic_inc(uint64_t va)
+{
+	struct vpage *v;
+
+	pthread_mutex_lock(&res_lock);
+	v = ready ? lookup(va & ~(PAGE - 1)) : NULL;
+	if (v && (v->prot & PROT_WRITE))
+		(*(uint32_t *)(pool + (size_t)v->slot * PAGE + (va & (PAGE - 1))))++;
+	pthread_mutex_unlock(&res_lock);
+	return !v ? -ENOENT : (v->prot & PROT_WRITE) ? 0 : -EACCES;
+}
