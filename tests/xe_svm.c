@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -304,6 +305,265 @@ static void test_invalid_args(void)
 		}
 }
 
+
+/* ---- xe-only: attributes, prefetch, BOs, engines ------------------------- */
+
+#define SZ_64K 0x10000ull
+#define SZ_2M 0x200000ull
+
+/* A fresh private mapping of @len at a 2 MiB boundary; *@map_len to unmap. */
+static char *map_aligned(size_t len, void **map, size_t *map_len)
+{
+	*map_len = len + SZ_2M;
+	*map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(*map != MAP_FAILED);
+	return (char *)(((uintptr_t)*map + SZ_2M - 1) & ~(SZ_2M - 1));
+}
+
+/* The attribute entry covering @addr in @attrs. */
+static const struct drm_xe_mem_range_attr *attr_at(const struct drm_xe_mem_range_attr *attrs,
+						   uint32_t n, uint64_t addr)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (addr >= attrs[i].start && addr < attrs[i].end)
+			return &attrs[i];
+	return NULL;
+}
+
+static const struct drm_xe_mem_range_attr *query_at(uint32_t vm, void *p, size_t len,
+						    uint64_t addr,
+						    struct drm_xe_mem_range_attr **attrs)
+{
+	uint32_t n = 0;
+	const struct drm_xe_mem_range_attr *at;
+	int ret = __xe_query_range_attrs(xe_fd, vm, (uintptr_t)p, len, attrs, &n);
+
+	igt_assert_f(ret == 0, "VM_QUERY_MEM_RANGE_ATTRS of %p+%#zx: %s\n", p, len, strerror(-ret));
+	at = attr_at(*attrs, n, addr);
+	igt_assert_f(at, "no attribute range covers %#llx (%u ranges)\n",
+		     (unsigned long long)addr, n);
+	return at;
+}
+
+/**
+ * SUBTEST: madvise-roundtrip
+ * Description: Three neighbouring 64 KiB ranges get a preferred location
+ *   (system), an atomic mode (device) and a PAT index (0): the range query
+ *   reports each attribute exactly where it was set, and the defaults
+ *   around them.
+ * Functionality: madvise, attributes
+ */
+static void test_madvise_roundtrip(void)
+{
+	struct svm_vm v = svm_vm_create();
+	struct drm_xe_mem_range_attr *attrs = NULL;
+	const struct drm_xe_mem_range_attr *at;
+	size_t map_len;
+	void *map;
+	char *p = map_aligned(SZ_2M, &map, &map_len);
+	uintptr_t base = (uintptr_t)p;
+
+	igt_assert_eq(__xe_madvise_preferred(xe_fd, v.vm, base, SZ_64K,
+					     DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM,
+					     DRM_XE_MIGRATE_ALL_PAGES, 0), 0);
+	igt_assert_eq(__xe_madvise_atomic(xe_fd, v.vm, base + SZ_64K, SZ_64K,
+					  DRM_XE_ATOMIC_DEVICE), 0);
+	igt_assert_eq(__xe_madvise_pat(xe_fd, v.vm, base + 2 * SZ_64K, SZ_64K, 0), 0);
+
+	at = query_at(v.vm, p, 4 * SZ_64K, base, &attrs);
+	igt_assert_eq((int)at->preferred_mem_loc.devmem_fd, DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM);
+	free(attrs);
+	at = query_at(v.vm, p, 4 * SZ_64K, base + SZ_64K, &attrs);
+	igt_assert_eq(at->atomic.val, DRM_XE_ATOMIC_DEVICE);
+	igt_assert_eq((int)at->preferred_mem_loc.devmem_fd, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE);
+	free(attrs);
+	at = query_at(v.vm, p, 4 * SZ_64K, base + 3 * SZ_64K, &attrs);
+	igt_assert_eq(at->atomic.val, DRM_XE_ATOMIC_UNDEFINED);
+	igt_assert_eq((int)at->preferred_mem_loc.devmem_fd, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE);
+	free(attrs);
+	munmap(map, map_len);
+	svm_vm_destroy(&v);
+}
+
+/**
+ * SUBTEST: madvise-autoreset-%s
+ * Description: An atomic attribute set on a range, whose CPU mapping is then
+ *   unmapped and mapped again, %arg[1].
+ * Functionality: madvise, attributes, munmap
+ *
+ * arg[1]:
+ *
+ * @with:    under a mirror bound with MADVISE_AUTORESET, is back to the default
+ * @without: under a mirror bound without it, is kept
+ */
+static void test_autoreset(bool autoreset)
+{
+	struct drm_xe_vm_bind_op op = xe_op_mirror(0, 1ull << xe.va_bits,
+					autoreset ? DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET : 0);
+	struct drm_xe_mem_range_attr *attrs = NULL;
+	const struct drm_xe_mem_range_attr *at;
+	uint32_t vm;
+	size_t map_len;
+	void *map;
+	char *p = map_aligned(SZ_2M, &map, &map_len), *again;
+
+	vm = xe_vm_create(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	xe_vm_bind_sync(xe_fd, vm, &op);
+	igt_assert_eq(__xe_madvise_atomic(xe_fd, vm, (uintptr_t)p, SZ_64K, DRM_XE_ATOMIC_DEVICE), 0);
+	igt_assert_eq(munmap(p, SZ_64K), 0);
+	again = mmap(p, SZ_64K, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	igt_assert(again == p);
+	at = query_at(vm, p, SZ_64K, (uintptr_t)p, &attrs);
+	igt_assert_f(at->atomic.val == (autoreset ? DRM_XE_ATOMIC_UNDEFINED : DRM_XE_ATOMIC_DEVICE),
+		     "atomic attribute after munmap: %u, expected %u\n", at->atomic.val,
+		     autoreset ? DRM_XE_ATOMIC_UNDEFINED : DRM_XE_ATOMIC_DEVICE);
+	free(attrs);
+	munmap(map, map_len);
+	__xe_vm_destroy(xe_fd, vm);
+}
+
+/* Writes the dwords @seed + i over [p, p+len) from @queue and waits; 0 or -errno. */
+static int gpu_store(uint32_t queue, void *p, size_t len, uint32_t seed)
+{
+	struct xe_batch b;
+	uint64_t *fence;
+	struct drm_xe_sync sync;
+	int ret;
+
+	igt_assert_eq(xe_batch_init(&b, len / 4 * 4 + 8), 0);
+	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
+	*fence = 0;
+	for (size_t i = 0; i < len / 4; i++)
+		igt_assert_eq(xe_batch_store_dword(&b, (uintptr_t)p + 4 * i, seed + (uint32_t)i), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	sync = xe_sync_ufence(fence, 1);
+	ret = __xe_exec(xe_fd, queue, (uintptr_t)b.dw, &sync, 1);
+	if (!ret)
+		ret = __xe_wait_ufence(xe_fd, fence, 1, queue, XE_DEFAULT_TIMEOUT_NS);
+	free(fence);
+	xe_batch_fini(&b);
+	return ret;
+}
+
+static void check_dwords(const void *p, size_t len, uint32_t seed, const char *what)
+{
+	for (size_t i = 0; i < len / 4; i++)
+		igt_assert_f(((const uint32_t *)p)[i] == seed + (uint32_t)i,
+			     "%s: dword %zu is %#x, expected %#x\n", what, i,
+			     ((const uint32_t *)p)[i], seed + (uint32_t)i);
+}
+
+/**
+ * SUBTEST: prefetch
+ * Description: A written 2 MiB range is prefetched to each memory region
+ *   and to the advised location (-1), one dynamic subtest each; every
+ *   PREFETCH succeeds, and the GPU then rewrites the range and the CPU
+ *   reads exactly that.
+ * Functionality: prefetch, migration
+ */
+static void test_prefetch(void)
+{
+	char name[32];
+
+	for (int i = -1; i < (int)xe.num_regions; i++) {
+		int region = i < 0 ? (int)DRM_XE_CONSULT_MEM_ADVISE_PREF_LOC : xe.regions[i].instance;
+
+		if (i < 0)
+			snprintf(name, sizeof(name), "advised");
+		else
+			snprintf(name, sizeof(name), "%s%u", xe.regions[i].mem_class ==
+				 DRM_XE_MEM_REGION_CLASS_VRAM ? "vram" : "system",
+				 xe.regions[i].instance);
+		igt_dynamic(name) {
+			struct svm_vm v = svm_vm_create();
+			size_t map_len;
+			void *map;
+			char *p = map_aligned(SZ_2M, &map, &map_len);
+			struct drm_xe_vm_bind_op op = xe_op_prefetch((uintptr_t)p, SZ_2M,
+								     (uint32_t)region);
+			int ret;
+
+			memset(p, 0x5a, SZ_2M);
+			ret = __xe_vm_bind_sync(xe_fd, v.vm, &op);
+			igt_assert_f(ret == 0, "PREFETCH to region %d: %s\n", region, strerror(-ret));
+			igt_assert_eq(gpu_store(v.queue, p, SZ_2M, 0x1000), 0);
+			check_dwords(p, SZ_2M, 0x1000, "after prefetch and GPU write");
+			munmap(map, map_len);
+			svm_vm_destroy(&v);
+		}
+	}
+}
+
+/**
+ * SUBTEST: bo-in-mirror
+ * Description: A BO bound inside the mirrored VA space takes the GPU's
+ *   writes at its address (seen through the BO's CPU mapping) while
+ *   malloc()ed memory elsewhere stays mirrored; once the BO is unbound its
+ *   address is plain mirror again, where nothing is mapped: a GPU write
+ *   there ends in a failed fault.
+ * Functionality: vm_bind, bo, mirror
+ */
+static void test_bo_in_mirror(void)
+{
+	struct svm_vm v = svm_vm_create();
+	uint64_t va = 1ull << (xe.va_bits - 2), size = SZ_64K;
+	uint32_t bo = xe_bo_create(xe_fd, 0, size, 1);
+	struct drm_xe_vm_bind_op map = xe_op_bo(bo, 0, va, size, 0);
+	struct drm_xe_vm_bind_op unmap = xe_op_unmap(va, size, 0);
+	uint32_t *cpu, *heap = calloc(1, 4096);
+	int ret;
+
+	igt_assert(heap);
+	xe_vm_bind_sync(xe_fd, v.vm, &map);
+	cpu = xe_bo_map(xe_fd, bo, size);
+	igt_assert_f(cpu, "mmap of the BO: %s\n", strerror(errno));
+	igt_assert_eq(gpu_store(v.queue, (void *)(uintptr_t)va, 4096, 0x2000), 0);
+	check_dwords(cpu, 4096, 0x2000, "the BO through its CPU mapping");
+	igt_assert_eq(gpu_store(v.queue, heap, 4096, 0x3000), 0);
+	check_dwords(heap, 4096, 0x3000, "malloc()ed memory next to the BO");
+	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
+	ret = gpu_store(v.queue, (void *)(uintptr_t)va, 4096, 0x4000);
+	igt_assert_f(ret == -EIO, "GPU write to the unbound BO address: %s, expected %s\n",
+		     ret ? strerror(-ret) : "success", strerror(EIO));
+	munmap(cpu, size);
+	free(heap);
+	svm_vm_destroy(&v);
+	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
+}
+
+/**
+ * SUBTEST: engine-write
+ * Description: Each engine that runs batches, one dynamic subtest per
+ *   engine (class, instance, GT): a queue on it writes a malloc()ed page
+ *   through the mirror and the CPU reads exactly that.
+ * Functionality: svm, engines
+ */
+static void test_engine_write(void)
+{
+	for (unsigned int i = 0; i < xe.num_engines; i++) {
+		const struct drm_xe_engine_class_instance *e = &xe.engines[i];
+		char name[64];
+
+		if (e->engine_class == DRM_XE_ENGINE_CLASS_VM_BIND)
+			continue;
+		snprintf(name, sizeof(name), "%s%u-gt%u", xe_engine_class_name(e->engine_class),
+			 e->engine_instance, e->gt_id);
+		igt_dynamic(name) {
+			struct svm_vm v = svm_vm_create();
+			uint32_t queue = xe_exec_queue_create(xe_fd, v.vm, e);
+			uint32_t *page = calloc(1, 4096);
+
+			igt_assert(page);
+			igt_assert_eq(gpu_store(queue, page, 4096, 0x5000 + i), 0);
+			check_dwords(page, 4096, 0x5000 + i, name);
+			free(page);
+			__xe_exec_queue_destroy(xe_fd, queue);
+			svm_vm_destroy(&v);
+		}
+	}
+}
+
 igt_main
 {
 	igt_subtest_group {
@@ -324,6 +584,30 @@ igt_main
 		igt_subtest_with_dynamic("invalid-args") {
 			require_svm();
 			test_invalid_args();
+		}
+		igt_subtest("madvise-roundtrip") {
+			require_svm();
+			test_madvise_roundtrip();
+		}
+		igt_subtest("madvise-autoreset-with") {
+			require_svm();
+			test_autoreset(true);
+		}
+		igt_subtest("madvise-autoreset-without") {
+			require_svm();
+			test_autoreset(false);
+		}
+		igt_subtest_with_dynamic("prefetch") {
+			require_svm();
+			test_prefetch();
+		}
+		igt_subtest("bo-in-mirror") {
+			require_svm();
+			test_bo_in_mirror();
+		}
+		igt_subtest_with_dynamic("engine-write") {
+			require_svm();
+			test_engine_write();
 		}
 
 		igt_fixture

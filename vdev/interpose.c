@@ -270,6 +270,11 @@ int munmap(void *addr, size_t len)
 	if (!real_munmap)
 		resolve();
 	vdev_range_release((uintptr_t)addr, len, false);
+	if (vdev_preset) {
+		pthread_mutex_lock(&vdev_lock);
+		vdev_cpu_unmapped(files, (uintptr_t)addr, (uintptr_t)addr + len);
+		pthread_mutex_unlock(&vdev_lock);
+	}
 	return real_munmap(addr, len);
 }
 

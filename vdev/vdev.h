@@ -179,6 +179,7 @@ int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a);
 int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a);
 void vdev_file_release(struct vdev_file *f);
 void vdev_quiesce_workers(struct vdev_file *files);
+void vdev_cpu_unmapped(struct vdev_file *files, uint64_t start, uint64_t end);
 
 struct vdev_vm *vdev_vm_find(struct vdev_file *f, uint32_t id);
 struct vdev_bo *vdev_bo_find(struct vdev_file *f, uint32_t handle);

@@ -356,6 +356,7 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 	if (!at)
 		return -ENOMEM;
 	*at = base;
+	at->autoreset = false;	/* the mirror's marker is not copied into advice */
 	at->start = a->start;
 	at->end = a->start + a->range;
 	if (a->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC) {
@@ -528,4 +529,50 @@ int vdev_gem_close(struct vdev_file *f, uint32_t handle)
 			return 0;
 		}
 	return -ENOENT;
+}
+
+/*
+ * The program unmapped [start, end): under a mirror bound with
+ * MADVISE_AUTORESET its attributes go back to the defaults there (the
+ * pieces of an attribute range outside it stay); elsewhere they are kept.
+ */
+void vdev_cpu_unmapped(struct vdev_file *files, uint64_t start, uint64_t end)
+{
+	for (struct vdev_file *f = files; f; f = f->next)
+		for (struct vdev_vm *vm = f->vms; vm; vm = vm->next) {
+			bool reset = false;
+
+			for (struct vdev_attr *at = vm->attrs; at; at = at->next)
+				reset |= at->autoreset && at->end > start && at->start < end;
+			if (!reset)
+				continue;
+			for (struct vdev_attr **pp = &vm->attrs; *pp;) {
+				struct vdev_attr *at = *pp;
+
+				if (at->autoreset || at->end <= start || at->start >= end) {
+					pp = &at->next;
+					continue;
+				}
+				if (at->start < start && at->end > end) {
+					struct vdev_attr *tail = calloc(1, sizeof(*tail));
+
+					if (tail) {
+						*tail = *at;
+						tail->start = end;
+						at->next = tail;
+					}
+					at->end = start;
+					pp = &at->next;
+				} else if (at->start < start) {
+					at->end = start;
+					pp = &at->next;
+				} else if (at->end > end) {
+					at->start = end;
+					pp = &at->next;
+				} else {
+					*pp = at->next;
+					free(at);
+				}
+			}
+		}
 }
