@@ -564,6 +564,57 @@ static void test_engine_write(void)
 	}
 }
 
+/**
+ * SUBTEST: unbind-while-busy
+ * Description: A long batch writing into a bound BO is still running when
+ *   the BO gets unbound.  The UNMAP succeeds and its fence signals, the
+ *   batch either completes or ends in a failed fault (EIO), never a hang,
+ *   and the VM still works afterwards from a new queue.
+ * Functionality: vm_bind, unbind, robustness
+ */
+static void test_unbind_while_busy(void)
+{
+	struct svm_vm v = svm_vm_create();
+	uint64_t va = 1ull << (xe.va_bits - 2), size = 4 * SZ_64K;
+	uint32_t bo = xe_bo_create(xe_fd, 0, size, 1);
+	struct drm_xe_vm_bind_op map = xe_op_bo(bo, 0, va, size, 0);
+	struct drm_xe_vm_bind_op unmap = xe_op_unmap(va, size, 0);
+	const struct drm_xe_engine_class_instance *eci = xe_find_engine(&xe, 0, -1);
+	struct drm_xe_sync sync;
+	struct xe_batch b;
+	uint64_t *fence;
+	uint32_t *page, queue;
+	int ret;
+
+	xe_vm_bind_sync(xe_fd, v.vm, &map);
+	/* Eight passes of one store per dword: 4 dwords each. */
+	igt_assert_eq(xe_batch_init(&b, 8 * (size / 4) * 4 + 8), 0);
+	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
+	*fence = 0;
+	for (int pass = 0; pass < 8; pass++)
+		for (uint64_t off = 0; off < size; off += 4)
+			igt_assert_eq(xe_batch_store_dword(&b, va + off, pass), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	sync = xe_sync_ufence(fence, 1);
+	igt_assert_eq(__xe_exec(xe_fd, v.queue, (uintptr_t)b.dw, &sync, 1), 0);
+	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
+	ret = __xe_wait_ufence(xe_fd, fence, 1, v.queue, XE_DEFAULT_TIMEOUT_NS);
+	igt_assert_f(ret == 0 || ret == -EIO, "the batch after the unbind: %s, expected "
+		     "completion or a failed fault (EIO)\n", strerror(-ret));
+
+	queue = xe_exec_queue_create(xe_fd, v.vm, eci);
+	page = calloc(1, 4096);
+	igt_assert(page);
+	igt_assert_eq(gpu_store(queue, page, 4096, 0x6000), 0);
+	check_dwords(page, 4096, 0x6000, "a new queue after the unbind");
+	free(page);
+	free(fence);
+	xe_batch_fini(&b);
+	__xe_exec_queue_destroy(xe_fd, queue);
+	svm_vm_destroy(&v);
+	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
+}
+
 igt_main
 {
 	igt_subtest_group {
@@ -604,6 +655,10 @@ igt_main
 		igt_subtest("bo-in-mirror") {
 			require_svm();
 			test_bo_in_mirror();
+		}
+		igt_subtest("unbind-while-busy") {
+			require_svm();
+			test_unbind_while_busy();
 		}
 		igt_subtest_with_dynamic("engine-write") {
 			require_svm();

@@ -151,8 +151,9 @@ static int mirror_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_
 	return ret == -ENOENT ? vm_io(va, buf, len, write) : ret;
 }
 
-/* One access: BO, mirror, or a failed fault (-EFAULT). */
-static int gpu_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
+/* One access: BO, mirror, or a failed fault (-EFAULT); the VM's read lock held. */
+static int gpu_io_locked(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
+			 bool write)
 {
 	struct vdev_bo_map *m = bo_map_at(vm, va, len);
 
@@ -179,6 +180,16 @@ static int gpu_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t l
 		done += n;
 	}
 	return 0;
+}
+
+static int gpu_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
+{
+	int ret;
+
+	pthread_rwlock_rdlock(&vm->lock);
+	ret = gpu_io_locked(vm, tile, va, buf, len, write);
+	pthread_rwlock_unlock(&vm->lock);
+	return ret;
 }
 
 int vdev_gpu_read(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len)
@@ -217,6 +228,7 @@ static bool cpu_writable(uint64_t addr)
  */
 int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va)
 {
+	struct vdev_bo_map *m;
 	uint32_t old;
 	int ret;
 
@@ -225,7 +237,10 @@ int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va)
 	if ((ret = gpu_io(vm, tile, va, &old, 4, false)))
 		return ret;
 	/* BO pages: only GPUs touch them; one lock makes every engine's increment whole. */
-	if (bo_map_at(vm, va, 4)) {
+	pthread_rwlock_rdlock(&vm->lock);
+	m = bo_map_at(vm, va, 4);
+	pthread_rwlock_unlock(&vm->lock);
+	if (m) {
 		static pthread_mutex_t bo_atomics = PTHREAD_MUTEX_INITIALIZER;
 
 		pthread_mutex_lock(&bo_atomics);

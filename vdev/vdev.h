@@ -95,6 +95,12 @@ struct vdev_attr {
 };
 
 struct vdev_vm {
+	/*
+	 * Workers read the bindings and attributes without vdev_lock (they
+	 * run batches unlocked); binds, madvise and munmap change them under
+	 * this lock's write side.
+	 */
+	pthread_rwlock_t lock;
 	uint32_t id;
 	uint32_t flags;			/* DRM_XE_VM_CREATE_FLAG_* */
 	struct vdev_range *mirror;	/* CPU address mirror binds, sorted, disjoint */

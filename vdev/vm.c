@@ -55,6 +55,7 @@ int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a)
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return -ENOMEM;
+	pthread_rwlock_init(&vm->lock, NULL);
 	vm->id = f->next_id++;
 	vm->flags = a->flags;
 	vm->next = f->vms;
@@ -78,6 +79,7 @@ static void free_vm(struct vdev_vm *vm)
 		free(at);
 	}
 	free(vm->mirror);
+	pthread_rwlock_destroy(&vm->lock);
 	free(vm);
 }
 
@@ -294,14 +296,18 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 	for (uint32_t i = 0; i < a->num_binds; i++)
 		if ((ret = check_op(f, vm, &ops[i])))
 			return ret;
+	pthread_rwlock_wrlock(&vm->lock);
 	for (uint32_t i = 0; i < a->num_binds; i++) {
 		/* An UNMAP of nothing bound is no work, as in xe. */
 		if (ops[i].op != DRM_XE_VM_BIND_OP_UNMAP ||
 		    bound(vm, ops[i].addr, ops[i].addr + ops[i].range))
 			noop = false;
-		if ((ret = apply_op(f, vm, &ops[i])))
+		if ((ret = apply_op(f, vm, &ops[i]))) {
+			pthread_rwlock_unlock(&vm->lock);
 			return ret;
+		}
 	}
+	pthread_rwlock_unlock(&vm->lock);
 	for (uint32_t i = 0; i < a->num_syncs; i++)
 		in_syncs |= !(syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL);
 	return vdev_bind_complete(f, vm, q, noop, in_syncs, syncs, a->num_syncs);
@@ -347,14 +353,17 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE))
 		return -EINVAL;
 	/* The newest attribute of a type wins where ranges overlap: keep it first. */
+	pthread_rwlock_wrlock(&vm->lock);
 	for (at = vm->attrs; at; at = at->next)
 		if (at->start <= a->start && at->end >= a->start + a->range) {
 			base = *at;
 			break;
 		}
 	at = calloc(1, sizeof(*at));
-	if (!at)
+	if (!at) {
+		pthread_rwlock_unlock(&vm->lock);
 		return -ENOMEM;
+	}
 	*at = base;
 	at->autoreset = false;	/* the mirror's marker is not copied into advice */
 	at->start = a->start;
@@ -371,6 +380,7 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 	}
 	at->next = vm->attrs;
 	vm->attrs = at;
+	pthread_rwlock_unlock(&vm->lock);
 	return 0;
 }
 
@@ -546,6 +556,7 @@ void vdev_cpu_unmapped(struct vdev_file *files, uint64_t start, uint64_t end)
 				reset |= at->autoreset && at->end > start && at->start < end;
 			if (!reset)
 				continue;
+			pthread_rwlock_wrlock(&vm->lock);
 			for (struct vdev_attr **pp = &vm->attrs; *pp;) {
 				struct vdev_attr *at = *pp;
 
@@ -574,5 +585,6 @@ void vdev_cpu_unmapped(struct vdev_file *files, uint64_t start, uint64_t end)
 					free(at);
 				}
 			}
+			pthread_rwlock_unlock(&vm->lock);
 		}
 }
