@@ -38,17 +38,7 @@ static struct xe_device xe;
 
 static void open_xe(void)
 {
-	struct igt_device_info info;
-	char wanted[256];
-	int ret;
-
-	igt_device_describe_wanted(IGT_DEV_DRM_RENDER, "xe", wanted, sizeof(wanted));
-	igt_require_f(!igt_device_find(IGT_DEV_DRM_RENDER, "xe", 0, &info),
-		      "looked for %s and found none\n", wanted);
-	xe_fd = open(info.devnode, O_RDWR | O_CLOEXEC);
-	igt_assert_f(xe_fd >= 0, "open %s: %s\n", info.devnode, strerror(errno));
-	ret = __xe_query_device(xe_fd, &xe);
-	igt_assert_f(ret == 0, "querying %s: %s\n", info.devnode, strerror(-ret));
+	xe_fd = xe_open_first(&xe);
 }
 
 static void require_svm(void)

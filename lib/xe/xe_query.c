@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* DEVICE_QUERY replies turned into struct xe_device (see xe_query.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "igt_core.h"
+#include "igt_device.h"
 
 #include "xe_ioctl.h"
 #include "xe_query.h"
@@ -193,4 +198,22 @@ const char *xe_engine_class_name(unsigned int engine_class)
 
 	return engine_class < ARRAY_SIZE(names) && names[engine_class] ? names[engine_class]
 								       : "unknown";
+}
+
+int xe_open_first(struct xe_device *dev)
+{
+	struct igt_device_info info;
+	char wanted[256];
+	int fd, ret;
+
+	igt_device_describe_wanted(IGT_DEV_DRM_RENDER, "xe", wanted, sizeof(wanted));
+	igt_require_f(!igt_device_find(IGT_DEV_DRM_RENDER, "xe", 0, &info),
+		      "looked for %s and found none\n", wanted);
+	fd = open(info.devnode, O_RDWR | O_CLOEXEC);
+	igt_assert_f(fd >= 0, "open %s: %s\n", info.devnode, strerror(errno));
+	ret = __xe_query_device(fd, dev);
+	if (ret)
+		close(fd);
+	igt_assert_f(ret == 0, "querying %s: %s\n", info.devnode, strerror(-ret));
+	return fd;
 }

@@ -30,6 +30,13 @@ struct xe_device {
 	bool has_faults;		/* VM_CREATE(LR|FAULT) works */
 };
 
+/*
+ * For tests: opens the first xe render node the device filter lets
+ * through and fills @dev, or skips saying what it looked for; fails on a
+ * node that exists but does not answer.  Returns the open fd.
+ */
+int xe_open_first(struct xe_device *dev);
+
 /* Fills @dev from the device's queries; 0 or -errno, never asserts. */
 int __xe_query_device(int fd, struct xe_device *dev);
 
