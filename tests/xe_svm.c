@@ -14,7 +14,6 @@
  * Scenario catalog: lib/svm/scenarios
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,6 @@
 #include <unistd.h>
 
 #include "igt_core.h"
-#include "igt_device.h"
 #include "svm/svm_catalog.h"
 #include "xe/xe_backend.h"
 #include "xe/xe_batch.h"

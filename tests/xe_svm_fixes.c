@@ -17,17 +17,12 @@
  * Test requirement: xe render node
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <xf86drm.h>
-
 #include "igt_core.h"
-#include "igt_device.h"
 #include "xe/xe_batch.h"
 #include "xe/xe_ioctl.h"
 #include "xe/xe_query.h"
@@ -510,17 +505,9 @@ static void release_held(void)
 			__xe_gem_close(xe_fd, held.bos[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(held.syncobjs); i++)
 		if (held.syncobjs[i])
-			drmSyncobjDestroy(xe_fd, held.syncobjs[i]);
+			__xe_syncobj_destroy(xe_fd, held.syncobjs[i]);
 	free(held.fences);
 	memset(&held, 0, sizeof(held));
-}
-
-static int64_t deadline_ns(int64_t from_now)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * XE_NSEC_PER_SEC + ts.tv_nsec + from_now;
 }
 
 /* An out-fence: a user fence on LR VMs (they refuse syncobjs), else a syncobj. */
@@ -528,7 +515,7 @@ static struct drm_xe_sync out_fence(const struct fence_case *c, int which, int r
 {
 	if (c->lr)
 		return xe_sync_ufence(&held.fences[2 * round + which], round + 1);
-	igt_assert_eq(drmSyncobjReset(xe_fd, &held.syncobjs[which], 1), 0);
+	igt_assert_eq(__xe_syncobj_reset(xe_fd, held.syncobjs[which]), 0);
 	return xe_sync_syncobj(held.syncobjs[which]);
 }
 
@@ -538,8 +525,7 @@ static bool fence_done(const struct fence_case *c, int which, int round, int64_t
 	if (c->lr)
 		return __xe_wait_ufence(xe_fd, &held.fences[2 * round + which], round + 1, 0,
 					timeout_ns) == 0;
-	return drmSyncobjWait(xe_fd, &held.syncobjs[which], 1, deadline_ns(timeout_ns), 0,
-			      NULL) == 0;
+	return __xe_syncobj_wait(xe_fd, held.syncobjs[which], timeout_ns) == 0;
 }
 
 static int noop_bind(const struct fence_case *c, const struct drm_xe_sync *sync)
@@ -567,7 +553,7 @@ static void test_bind_fence(const struct fence_case *c)
 	igt_assert(held.fences);
 	if (!c->lr)
 		for (int i = 0; i < 2; i++)
-			igt_assert_eq(drmSyncobjCreate(xe_fd, 0, &held.syncobjs[i]), 0);
+			held.syncobjs[i] = xe_syncobj_create(xe_fd);
 
 	for (int round = 0; round < c->rounds; round++) {
 		struct drm_xe_vm_bind_op map;

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
+
+#include <xf86drm.h>
 
 #include "igt_core.h"
 #include "xe_ioctl.h"
@@ -250,6 +253,41 @@ void xe_wait_ufence(int fd, volatile uint64_t *addr, uint64_t value, uint32_t qu
 	igt_assert_f(ret == 0, "WAIT_USER_FENCE(%p == %#llx, queue %u): %s%s\n", (void *)addr,
 		     (unsigned long long)value, queue, strerror(-ret),
 		     ret == -EIO ? " (the queue was reset)" : "");
+}
+
+/* libdrm's calls return -errno themselves. */
+int __xe_syncobj_create(int fd, uint32_t *handle)
+{
+	return drmSyncobjCreate(fd, 0, handle);
+}
+
+uint32_t xe_syncobj_create(int fd)
+{
+	uint32_t handle = 0;
+	int ret = __xe_syncobj_create(fd, &handle);
+
+	igt_assert_f(ret == 0, "SYNCOBJ_CREATE: %s\n", strerror(-ret));
+	return handle;
+}
+
+int __xe_syncobj_reset(int fd, uint32_t handle)
+{
+	return drmSyncobjReset(fd, &handle, 1);
+}
+
+int __xe_syncobj_wait(int fd, uint32_t handle, int64_t timeout_ns)
+{
+	struct timespec now;
+
+	/* The kernel takes an absolute CLOCK_MONOTONIC deadline. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return drmSyncobjWait(fd, &handle, 1, now.tv_sec * XE_NSEC_PER_SEC + now.tv_nsec + timeout_ns,
+			      0, NULL);
+}
+
+int __xe_syncobj_destroy(int fd, uint32_t handle)
+{
+	return drmSyncobjDestroy(fd, handle);
 }
 
 int __xe_madvise(int fd, struct drm_xe_madvise *args)

@@ -69,6 +69,16 @@ int __xe_wait_ufence(int fd, volatile uint64_t *addr, uint64_t value, uint32_t q
 void xe_wait_ufence(int fd, volatile uint64_t *addr, uint64_t value, uint32_t queue,
 		    int64_t timeout_ns);
 
+/*
+ * Syncobjs, for out-fences of plain (non-LR) VMs; LR VMs refuse them.
+ * The wait is relative: at most @timeout_ns (0: just look).
+ */
+int __xe_syncobj_create(int fd, uint32_t *handle);
+uint32_t xe_syncobj_create(int fd);
+int __xe_syncobj_reset(int fd, uint32_t handle);
+int __xe_syncobj_wait(int fd, uint32_t handle, int64_t timeout_ns);
+int __xe_syncobj_destroy(int fd, uint32_t handle);
+
 int __xe_madvise(int fd, struct drm_xe_madvise *args);
 /* Preferred location: devmem_fd 0 = faulting tile's VRAM, -1 = system, else that fd's @region. */
 int __xe_madvise_preferred(int fd, uint32_t vm, uint64_t start, uint64_t range, int devmem_fd,
