@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -96,6 +97,18 @@ static void fault_migrate(struct vdev_vm *vm, int tile, uint64_t va)
 }
 
 /*
+ * Whether the CPU maps the page, asked without touching it: a probe by
+ * access would fault it in, or warn where it lies just below the stack
+ * (GUP does not grow stacks).
+ */
+static bool mapped(uint64_t va)
+{
+	unsigned char vec;
+
+	return mincore((void *)(uintptr_t)va, PAGE, &vec) == 0;
+}
+
+/*
  * On presets that need 64K pages a window holding both VRAM and system
  * pages cannot get a 64K PTE.  Fixed (the default): the window is evicted
  * to system memory and the access retried.  Bug model 64k-einval: the bind
@@ -111,7 +124,7 @@ static int check_window(uint64_t va)
 	for (uint64_t p = w; p < w + SZ_64K; p += PAGE) {
 		if (vdev_page_tile(p) >= 0)
 			vram = true;
-		else if (!vm_io(p, &(uint8_t){ 0 }, 1, false))
+		else if (mapped(p))
 			sys = true;
 	}
 	if (!vram || !sys)
