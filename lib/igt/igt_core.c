@@ -288,6 +288,9 @@ bool __igt_subtest_begin(const char *name, bool with_dynamic,
 	if (list_only(name, file, line))
 		return false;
 	igt_state.pending_describe = NULL;
+	igt_state.subtests_met++;
+	if (igt_state.henceforth == IGT_RESULT_SKIP)
+		igt_state.subtests_fixture_skipped++;
 	if (igt_state.run_pattern &&
 	    !igt_wildmat_list(name, igt_state.run_pattern))
 		return false;
@@ -463,6 +466,22 @@ void igt_fail(int exitcode)
 	igt_end_block(IGT_RESULT_FAIL, exitcode);
 }
 
+/*
+ * Tells a runner that may skip the rest of the binary without running it
+ * (IGT_REPORT_FIXTURE_SKIPS): every subtest met, selected or not, was
+ * already skipped by a fixture.  Then no subtest code ran before any of
+ * them, and fixtures run whatever --run-subtest selects, so any other
+ * selection meets the same fixtures in the same state and skips the same.
+ */
+static void note_all_skipped_by_fixtures(void)
+{
+	if (!igt_state.report_fixture_skips || !igt_state.subtests_met ||
+	    igt_state.subtests_fixture_skipped != igt_state.subtests_met)
+		return;
+	printf(IGT_ALL_SKIPPED_BY_FIXTURES_LINE "\n", igt_state.subtests_met);
+	fflush(stdout);
+}
+
 void igt_exit(void)
 {
 	int code;
@@ -477,6 +496,7 @@ void igt_exit(void)
 		exit(IGT_EXIT_SUCCESS);
 	if (igt_state.run_pattern && !igt_state.run_pattern_found)
 		igt_usage_error("Unknown subtest: %s", igt_state.run_pattern);
+	note_all_skipped_by_fixtures();
 
 	if (igt_state.first_failure)
 		code = igt_state.first_failure;

@@ -41,6 +41,7 @@ struct igt_state {
 	const char *describe_pattern;	/* --describe=PATTERN */
 	bool sentinel_on_stderr;
 	bool plain_output;
+	bool report_fixture_skips;	/* IGT_REPORT_FIXTURE_SKIPS */
 
 	bool in_fixture;
 	bool in_subtest;
@@ -55,6 +56,10 @@ struct igt_state {
 	int henceforth_code;
 	const char *pending_describe;
 
+	/* Subtests met in program order (selected or not), and how many of
+	 * them a fixture had already skipped. */
+	int subtests_met, subtests_fixture_skipped;
+
 	/* Whole-run outcome. */
 	int first_failure;	/* exit code, 0 when nothing failed */
 	bool any_success;
@@ -65,6 +70,10 @@ struct igt_state {
 };
 
 extern struct igt_state igt_state;
+
+/* Printed at exit when every subtest was skipped by a fixture and the
+ * runner asked (IGT_REPORT_FIXTURE_SKIPS); ci/run-suite parses it. */
+#define IGT_ALL_SKIPPED_BY_FIXTURES_LINE "IGT-Fixture-Skip: all %d subtests"
 
 /* igt_log.c */
 void igt_log_init(void);

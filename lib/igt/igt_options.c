@@ -256,6 +256,7 @@ static void common_init(int *argc, char **argv, bool simple,
 	igt_state.test_name = slash ? slash + 1 : argv[0];
 	igt_state.simple = simple;
 	igt_state.sentinel_on_stderr = getenv("IGT_SENTINEL_ON_STDERR") != NULL;
+	igt_state.report_fixture_skips = getenv("IGT_REPORT_FIXTURE_SKIPS") != NULL;
 	/* Bold result lines are for people watching a terminal. */
 	igt_state.plain_output = getenv("IGT_PLAIN_OUTPUT") || !isatty(STDOUT_FILENO);
 	errno = 0;

@@ -343,6 +343,83 @@ const struct core_case core_cases[] = {
 		"(st_fixture:PID) CRITICAL: asked to fail\n"
 		"(st_fixture:PID) CRITICAL: Stack trace:\n",
 	},
+	/* IGT_REPORT_FIXTURE_SKIPS: the note ci/run-suite relies on to skip a
+	 * binary's other subtests without running them. */
+	{
+		.name = "fixture-skip-of-all-is-noted",
+		.prog = "st_fixture_all",
+		.args = { "--run-subtest", "second" },
+		.env = { "ST_FIXTURE=skip", "IGT_REPORT_FIXTURE_SKIPS=1" },
+		.status = 77,
+		.out =
+		"IGT-Version: V\n"
+		"Test requirement not met in function __igt_main_body, file st_fixture_all.c:16:\n"
+		"Test requirement: !mode || strcmp(mode, \"skip\")\n"
+		"no device here\n"
+		"Subtest second: SKIP (T)\n"
+		"IGT-Fixture-Skip: all 3 subtests\n",
+		.err ="",
+	},
+	{
+		.name = "fixture-skip-of-all-unasked-no-note",
+		.prog = "st_fixture_all",
+		.args = { "--run-subtest", "first" },
+		.env = { "ST_FIXTURE=skip" },
+		.status = 77,
+		.out =
+		"IGT-Version: V\n"
+		"Test requirement not met in function __igt_main_body, file st_fixture_all.c:16:\n"
+		"Test requirement: !mode || strcmp(mode, \"skip\")\n"
+		"no device here\n"
+		"Subtest first: SKIP (T)\n",
+		.err ="",
+	},
+	{
+		.name = "fixture-passes-no-note",
+		.prog = "st_fixture_all",
+		.args = { "--run-subtest", "first" },
+		.env = { "IGT_REPORT_FIXTURE_SKIPS=1" },
+		.status = 0,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: first\n"
+		"first ran\n"
+		"Subtest first: SUCCESS (T)\n",
+		.err ="",
+	},
+	{
+		/* "before" and "after" are outside the skipping group: no note,
+		 * though the selected subtests all skipped. */
+		.name = "fixture-skip-of-some-no-note",
+		.prog = "st_fixture",
+		.args = { "--run-subtest", "inside-*" },
+		.env = { "ST_FIXTURE=skip", "IGT_REPORT_FIXTURE_SKIPS=1" },
+		.status = 77,
+		.out =
+		"IGT-Version: V\n"
+		"Test requirement not met in function __igt_main_body, file st_fixture.c:17:\n"
+		"Test requirement: !mode || strcmp(mode, \"skip\")\n"
+		"asked to skip\n"
+		"Subtest inside-a: SKIP (T)\n"
+		"Subtest inside-b: SKIP (T)\n",
+		.err ="",
+	},
+	{
+		/* A failing fixture is a failure of every subtest, never a skip. */
+		.name = "fixture-fail-no-note",
+		.prog = "st_fixture",
+		.args = { "--run-subtest", "inside-a" },
+		.env = { "ST_FIXTURE=fail", "IGT_REPORT_FIXTURE_SKIPS=1" },
+		.status = 98,
+		.out =
+		"IGT-Version: V\n"
+		"Subtest inside-a: FAIL (T)\n",
+		.err =
+		"(st_fixture:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_fixture.c:18:\n"
+		"(st_fixture:PID) CRITICAL: Failed assertion: !mode || strcmp(mode, \"fail\")\n"
+		"(st_fixture:PID) CRITICAL: asked to fail\n"
+		"(st_fixture:PID) CRITICAL: Stack trace:\n",
+	},
 	{
 		.name = "dynamic-none-ran-skips",
 		.prog = "st_dynamic",
