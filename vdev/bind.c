@@ -49,20 +49,30 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/*
+ * Signals, in deadline order, every pending fence due at or before @upto;
+ * with vdev_lock held.  Fences of one bind timeline must signal in the
+ * order their jobs complete, as a dma-fence timeline does: a fence due now
+ * must not overtake an earlier-or-equal one that the timer thread has not
+ * reached yet (on a busy machine it runs late).
+ */
+static void signal_due(uint64_t upto)
+{
+	while (pending && pending->when_ns <= upto) {
+		struct pending *p = pending;
+
+		pending = p->next;
+		vdev_signal_sync(p->file, &p->sync);
+		free(p);
+	}
+}
+
 static void *timer_thread(void *unused)
 {
 	(void)unused;
 	pthread_mutex_lock(&vdev_lock);
 	for (;;) {
-		uint64_t now = now_ns();
-
-		while (pending && pending->when_ns <= now) {
-			struct pending *p = pending;
-
-			pending = p->next;
-			vdev_signal_sync(p->file, &p->sync);
-			free(p);
-		}
+		signal_due(now_ns());
 		if (pending) {
 			struct timespec ts = {
 				.tv_sec = pending->when_ns / 1000000000ull,
@@ -84,15 +94,16 @@ static int signal_at(struct vdev_file *f, const struct drm_xe_sync *sync, uint64
 {
 	struct pending *p, **pp;
 
-	if (when_ns <= now_ns()) {
-		vdev_signal_sync(f, sync);
-		return 0;
-	}
 	if (timer_pid != getpid()) {
 		/* A forked child has no timer thread and none of the parent's fences. */
 		pending = NULL;
 		timer_running = false;
 		timer_pid = getpid();
+	}
+	if (when_ns <= now_ns()) {
+		signal_due(when_ns);
+		vdev_signal_sync(f, sync);
+		return 0;
 	}
 	if (!timer_running) {
 		if (pthread_create(&timer, NULL, timer_thread, NULL))
