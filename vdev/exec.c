@@ -246,22 +246,11 @@ int vdev_queue_create(struct vdev_file *f, struct drm_xe_exec_queue_create *a)
 {
 	struct drm_xe_engine_class_instance eci;
 	struct vdev_queue *q;
-	struct vdev_vm *vm;
+	struct vdev_vm *vm = NULL;
+	int ret = vdev_check_queue_create(f, a, &eci, &vm);
 
-	if (a->extensions || a->flags || a->reserved[0] || a->reserved[1] || a->width != 1 ||
-	    a->num_placements != 1)
-		return -EINVAL;
-	if (vdev_cpu_read(a->instances, &eci, sizeof(eci)))
-		return -EFAULT;
-	vm = vdev_vm_find(f, a->vm_id);
-	if (!vm)
-		return -ENOENT;
-	if (eci.engine_class == DRM_XE_ENGINE_CLASS_VM_BIND) {
-		if (eci.engine_instance || eci.gt_id)
-			return -EINVAL;
-	} else if (!vdev_engine_exists(&eci)) {
-		return -EINVAL;
-	}
+	if (ret)
+		return ret;
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return -ENOMEM;
@@ -307,8 +296,10 @@ static struct vdev_queue *find_queue(struct vdev_file *f, uint32_t id)
 
 int vdev_queue_destroy(struct vdev_file *f, struct drm_xe_exec_queue_destroy *a)
 {
-	if (a->pad || a->reserved[0] || a->reserved[1])
-		return -EINVAL;
+	int ret = vdev_check_queue_destroy(a);
+
+	if (ret)
+		return ret;
 	for (struct vdev_queue **pp = &f->queues; *pp; pp = &(*pp)->next)
 		if ((*pp)->id == a->exec_queue_id) {
 			struct vdev_queue *q = *pp;
@@ -324,45 +315,11 @@ int vdev_queue_destroy(struct vdev_file *f, struct drm_xe_exec_queue_destroy *a)
 int vdev_queue_get_property(struct vdev_file *f, struct drm_xe_exec_queue_get_property *a)
 {
 	struct vdev_queue *q = find_queue(f, a->exec_queue_id);
+	int ret = vdev_check_queue_get_property(a, q);
 
-	if (a->extensions || a->reserved[0] || a->reserved[1])
-		return -EINVAL;
-	if (!q)
-		return -ENOENT;
-	if (a->property != DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	a->value = q->banned;
-	return 0;
-}
-
-int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_sync *syncs,
-		     uint32_t num)
-{
-	unsigned int ufences = 0;
-
-	if (num && !syncs)
-		return -EFAULT;
-	for (uint32_t i = 0; i < num; i++) {
-		const struct drm_xe_sync *s = &syncs[i];
-
-		if (s->extensions || s->reserved[0] || s->reserved[1])
-			return -EINVAL;
-		switch (s->type) {
-		case DRM_XE_SYNC_TYPE_USER_FENCE:
-			if (!(s->flags & DRM_XE_SYNC_FLAG_SIGNAL) || (s->addr & 7) || ++ufences > 1)
-				return -EINVAL;
-			break;
-		case DRM_XE_SYNC_TYPE_SYNCOBJ:
-			if ((s->flags & DRM_XE_SYNC_FLAG_SIGNAL) && vm &&
-			    (vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE))
-				return -EOPNOTSUPP;
-			if (!vdev_syncobj_find(f, s->handle))
-				return -ENOENT;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
 	return 0;
 }
 
@@ -386,16 +343,7 @@ int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a)
 	struct vdev_job *job;
 	int ret;
 
-	if (a->extensions || a->pad[0] || a->pad[1] || a->pad[2] || a->reserved[0] ||
-	    a->reserved[1])
-		return -EINVAL;
-	if (!q || q->bind_queue)
-		return -ENOENT;
-	if (a->num_batch_buffer != 1)
-		return -EINVAL;
-	if (q->banned)
-		return -ECANCELED;
-	if ((ret = vdev_check_syncs(f, q->vm, syncs, a->num_syncs)))
+	if ((ret = vdev_check_exec(f, a, q)))
 		return ret;
 	if ((ret = ensure_worker(q)))
 		return ret;
@@ -439,12 +387,10 @@ int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a)
 {
 	struct vdev_queue *q = NULL;
 	struct timespec deadline;
-	int err;
+	int err = vdev_check_wait_ufence(a);
 
-	if (a->extensions || a->pad || a->pad2 || a->reserved[0] || a->reserved[1] ||
-	    (a->addr & 7) || a->op > DRM_XE_UFENCE_WAIT_OP_LTE ||
-	    (a->flags & ~DRM_XE_UFENCE_WAIT_FLAG_ABSTIME))
-		return -EINVAL;
+	if (err)
+		return err;
 	if (a->exec_queue_id && !(q = find_queue(f, a->exec_queue_id)))
 		return -ENOENT;
 	if (a->flags & DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) {

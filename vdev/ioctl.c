@@ -35,7 +35,7 @@ static const struct {
 	{ DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, (xe_handler)vdev_query_attrs },
 };
 
-int vdev_ioctl(struct vdev_file *f, unsigned long request, void *arg)
+static int dispatch(struct vdev_file *f, unsigned long request, void *arg)
 {
 	unsigned int nr = _IOC_NR(request);
 
@@ -48,6 +48,17 @@ int vdev_ioctl(struct vdev_file *f, unsigned long request, void *arg)
 		return -ENOTTY;
 	}
 	return arg ? vdev_core_ioctl(f, nr, arg) : -EFAULT;
+}
+
+int vdev_ioctl(struct vdev_file *f, unsigned long request, void *arg)
+{
+	int ret;
+
+	vdev_failed_check = NULL;
+	ret = dispatch(f, request, arg);
+	if (ret < 0)
+		vdev_record_rejection(request, ret);
+	return ret;
 }
 
 static void copy_string(char *dst, size_t len, const char *src)

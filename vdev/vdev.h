@@ -192,9 +192,29 @@ struct vdev_bo *vdev_bo_find(struct vdev_file *f, uint32_t handle);
 struct vdev_syncobj *vdev_syncobj_find(struct vdev_file *f, uint32_t handle);
 
 /*
- * Checks syncs of a VM_BIND/EXEC: at most one user fence, 8-byte aligned,
- * SIGNAL set; syncobjs exist and are not signalled on LR VMs.
+ * ---- argument checks (check.c): 0 or -errno, the failing check named ----
+ * Lookups the checks make are handed back (*vmp, *qp, *eci).
  */
+extern const char *vdev_failed_check;	/* the last check that refused */
+int vdev_reject(int err, const char *check);
+/* Appends the refused @request to $VDEV_REJECT_LOG when a check refused it. */
+void vdev_record_rejection(unsigned long request, int err);
+int vdev_check_vm_create(const struct drm_xe_vm_create *a);
+int vdev_check_vm_destroy(const struct drm_xe_vm_destroy *a);
+int vdev_check_vm_bind(struct vdev_file *f, const struct drm_xe_vm_bind *a, struct vdev_vm **vmp,
+		       struct vdev_queue **qp);
+int vdev_check_madvise(struct vdev_file *f, const struct drm_xe_madvise *a, struct vdev_vm *vm);
+int vdev_check_query_attrs(const struct drm_xe_vm_query_mem_range_attr *a, struct vdev_vm *vm);
+int vdev_check_gem_create(struct vdev_file *f, const struct drm_xe_gem_create *a);
+int vdev_check_gem_mmap_offset(struct vdev_file *f, const struct drm_xe_gem_mmap_offset *a);
+int vdev_check_queue_create(struct vdev_file *f, const struct drm_xe_exec_queue_create *a,
+			    struct drm_xe_engine_class_instance *eci, struct vdev_vm **vmp);
+int vdev_check_queue_destroy(const struct drm_xe_exec_queue_destroy *a);
+int vdev_check_queue_get_property(const struct drm_xe_exec_queue_get_property *a,
+				  const struct vdev_queue *q);
+int vdev_check_exec(struct vdev_file *f, const struct drm_xe_exec *a, const struct vdev_queue *q);
+int vdev_check_wait_ufence(const struct drm_xe_wait_user_fence *a);
+/* Syncs of a VM_BIND/EXEC (xe_sync_entry_parse). */
 int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_sync *syncs,
 		     uint32_t num);
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMs, binds, BOs and memory attributes, with the kernel's argument checks
- * (reference/xe-uapi-and-fixes.md).  Binds complete inside the ioctl; their
+ * VMs, binds, BOs and memory attributes (their argument checks are in
+ * check.c).  Binds complete inside the ioctl; their
  * out-syncs are signalled through the bind path of exec.c so that fences
  * keep the order of every earlier bind.
  */
@@ -12,18 +12,6 @@
 #include <unistd.h>
 
 #include "vdev.h"
-
-#define SZ_4K 4096ull
-
-static bool zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < len; i++)
-		if (b[i])
-			return false;
-	return true;
-}
 
 struct vdev_vm *vdev_vm_find(struct vdev_file *f, uint32_t id)
 {
@@ -43,15 +31,11 @@ struct vdev_bo *vdev_bo_find(struct vdev_file *f, uint32_t handle)
 
 int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a)
 {
-	const uint32_t known = DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE | DRM_XE_VM_CREATE_FLAG_LR_MODE |
-			       DRM_XE_VM_CREATE_FLAG_FAULT_MODE;
 	struct vdev_vm *vm;
+	int ret = vdev_check_vm_create(a);
 
-	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)) || (a->flags & ~known))
-		return -EINVAL;
-	if ((a->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
-	    (!(a->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) || !vdev_preset->faults))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return -ENOMEM;
@@ -85,8 +69,10 @@ static void free_vm(struct vdev_vm *vm)
 
 int vdev_vm_destroy(struct vdev_file *f, struct drm_xe_vm_destroy *a)
 {
-	if (a->pad || !zero(a->reserved, sizeof(a->reserved)))
-		return -EINVAL;
+	int ret = vdev_check_vm_destroy(a);
+
+	if (ret)
+		return ret;
 	for (struct vdev_vm **pp = &f->vms; *pp; pp = &(*pp)->next)
 		if ((*pp)->id == a->vm_id) {
 			struct vdev_vm *vm = *pp;
@@ -183,48 +169,6 @@ static bool bound(struct vdev_vm *vm, uint64_t start, uint64_t end)
 	return false;
 }
 
-static int check_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_vm_bind_op *op)
-{
-	const uint32_t known = (DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET << 1) - 1;
-	bool mirror = op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
-
-	if (op->extensions || op->pad || op->pad2 || !zero(op->reserved, sizeof(op->reserved)) ||
-	    (op->flags & ~known))
-		return -EINVAL;
-	if ((op->addr | op->range) & (SZ_4K - 1) || !op->range || op->addr + op->range < op->addr)
-		return -EINVAL;
-	if (op->addr + op->range > (1ull << vdev_preset->va_bits))
-		return -EINVAL;
-	if ((op->flags & DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET) &&
-	    !(mirror && op->op == DRM_XE_VM_BIND_OP_MAP))
-		return -EINVAL;
-	if (mirror && (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) || op->obj ||
-		       op->cpu_addr_mirror_offset))
-		return -EINVAL;
-	switch (op->op) {
-	case DRM_XE_VM_BIND_OP_MAP:
-		if (!mirror) {
-			struct vdev_bo *bo = vdev_bo_find(f, op->obj);
-
-			if (!bo)
-				return -ENOENT;
-			if (op->obj_offset + op->range > bo->size)
-				return -EINVAL;
-		}
-		return 0;
-	case DRM_XE_VM_BIND_OP_UNMAP:
-		return 0;
-	case DRM_XE_VM_BIND_OP_PREFETCH:
-		if (op->prefetch_mem_region_instance != (uint32_t)DRM_XE_CONSULT_MEM_ADVISE_PREF_LOC &&
-		    op->prefetch_mem_region_instance >
-			    (vdev_preset->vram ? vdev_preset->num_tiles : 0))
-			return -EINVAL;
-		return mirror ? 0 : -EINVAL;
-	default:
-		return -EINVAL;
-	}
-}
-
 static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_vm_bind_op *op)
 {
 	uint64_t start = op->addr, end = op->addr + op->range;
@@ -275,27 +219,13 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 	const struct drm_xe_vm_bind_op *ops;
 	struct vdev_queue *q = NULL;
 	bool noop = true, in_syncs = false;
-	struct vdev_vm *vm;
+	struct vdev_vm *vm = NULL;
 	int ret;
 
-	if (a->extensions || a->pad || a->pad2 || !zero(a->reserved, sizeof(a->reserved)))
-		return -EINVAL;
-	vm = vdev_vm_find(f, a->vm_id);
-	if (!vm)
-		return -ENOENT;
-	if (a->exec_queue_id) {
-		for (q = f->queues; q && q->id != a->exec_queue_id; q = q->next)
-			;
-		if (!q || !q->bind_queue)
-			return -ENOENT;
-	}
+	if ((ret = vdev_check_vm_bind(f, a, &vm, &q)))
+		return ret;
 	ops = a->num_binds > 1 ? (const struct drm_xe_vm_bind_op *)(uintptr_t)a->vector_of_binds
 			       : &a->bind;
-	if ((ret = vdev_check_syncs(f, vm, syncs, a->num_syncs)))
-		return ret;
-	for (uint32_t i = 0; i < a->num_binds; i++)
-		if ((ret = check_op(f, vm, &ops[i])))
-			return ret;
 	pthread_rwlock_wrlock(&vm->lock);
 	for (uint32_t i = 0; i < a->num_binds; i++) {
 		/* An UNMAP of nothing bound is no work, as in xe. */
@@ -319,39 +249,10 @@ int vdev_madvise(struct vdev_file *f, struct drm_xe_madvise *a)
 {
 	struct vdev_vm *vm = vdev_vm_find(f, a->vm_id);
 	struct vdev_attr base = { .devmem_fd = 0 }, *at;
+	int ret = vdev_check_madvise(f, a, vm);
 
-	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)))
-		return -EINVAL;
-	if ((a->start | a->range) & (SZ_4K - 1) || a->range < SZ_4K)
-		return -EINVAL;
-	switch (a->type) {
-	case DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC:
-		if (a->preferred_mem_loc.reserved ||
-		    a->preferred_mem_loc.migration_policy > DRM_XE_MIGRATE_ONLY_SYSTEM_PAGES ||
-		    ((int32_t)a->preferred_mem_loc.devmem_fd <= 0 &&
-		     a->preferred_mem_loc.region_instance))
-			return -EINVAL;
-		/* A device fd: one of ours, and a VRAM region it has. */
-		if ((int32_t)a->preferred_mem_loc.devmem_fd > 0 &&
-		    (!vdev_file_of((int)a->preferred_mem_loc.devmem_fd) || !vdev_preset->vram ||
-		     a->preferred_mem_loc.region_instance > vdev_preset->num_tiles))
-			return -EINVAL;
-		break;
-	case DRM_XE_MEM_RANGE_ATTR_ATOMIC:
-		if (a->atomic.pad || a->atomic.reserved || a->atomic.val > DRM_XE_ATOMIC_CPU)
-			return -EINVAL;
-		break;
-	case DRM_XE_MEM_RANGE_ATTR_PAT:
-		if (a->pat_index.pad || a->pat_index.reserved)
-			return -EINVAL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (!vm)
-		return -ENOENT;
-	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	/* The newest attribute of a type wins where ranges overlap: keep it first. */
 	pthread_rwlock_wrlock(&vm->lock);
 	for (at = vm->attrs; at; at = at->next)
@@ -426,12 +327,10 @@ int vdev_query_attrs(struct vdev_file *f, struct drm_xe_vm_query_mem_range_attr 
 	struct drm_xe_mem_range_attr *out = (void *)(uintptr_t)a->vector_of_mem_attr;
 	uint64_t start = a->start, end = a->start + a->range, pos;
 	uint32_t n = 0;
+	int ret = vdev_check_query_attrs(a, vm);
 
-	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)) ||
-	    (start | a->range) & (SZ_4K - 1) || !a->range)
-		return -EINVAL;
-	if (!vm)
-		return -ENOENT;
+	if (ret)
+		return ret;
 	for (pos = start; pos < end;) {
 		struct vdev_attr cur = attr_at(vm, pos);
 		uint64_t next = end;
@@ -482,17 +381,11 @@ int vdev_query_attrs(struct vdev_file *f, struct drm_xe_vm_query_mem_range_attr 
 
 int vdev_gem_create(struct vdev_file *f, struct drm_xe_gem_create *a)
 {
-	uint32_t regions = 1u | (vdev_preset->vram ? ((1u << (vdev_preset->num_tiles + 1)) - 2) : 0);
 	struct vdev_bo *bo;
+	int ret = vdev_check_gem_create(f, a);
 
-	if (a->extensions || !zero(a->reserved, sizeof(a->reserved)) || !zero(a->pad, sizeof(a->pad)))
-		return -EINVAL;
-	if (!a->size || (a->size & (SZ_4K - 1)) || !a->placement || (a->placement & ~regions) ||
-	    a->flags & ~7u || a->cpu_caching < DRM_XE_GEM_CPU_CACHING_WB ||
-	    a->cpu_caching > DRM_XE_GEM_CPU_CACHING_WC)
-		return -EINVAL;
-	if (a->vm_id && !vdev_vm_find(f, a->vm_id))
-		return -ENOENT;
+	if (ret)
+		return ret;
 	bo = calloc(1, sizeof(*bo));
 	if (!bo)
 		return -ENOMEM;
@@ -515,10 +408,10 @@ int vdev_gem_create(struct vdev_file *f, struct drm_xe_gem_create *a)
 
 int vdev_gem_mmap_offset(struct vdev_file *f, struct drm_xe_gem_mmap_offset *a)
 {
-	if (a->extensions || a->flags || !zero(a->reserved, sizeof(a->reserved)))
-		return -EINVAL;
-	if (!vdev_bo_find(f, a->handle))
-		return -ENOENT;
+	int ret = vdev_check_gem_mmap_offset(f, a);
+
+	if (ret)
+		return ret;
 	a->offset = (uint64_t)a->handle << 32;
 	return 0;
 }
