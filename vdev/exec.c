@@ -186,6 +186,38 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 	return -ETIME;
 }
 
+static bool job_ready(const struct vdev_job *job)
+{
+	for (unsigned int i = 0; i < job->num_waits; i++) {
+		const struct vdev_fence *w =
+			i < VDEV_JOB_WAITS ? job->waits[i] : job->more_waits[i - VDEV_JOB_WAITS];
+
+		if (!w->signaled)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The job ends: its fence signals (with @error when it failed or was
+ * cancelled: xe completes every job of a banned queue with an error).  The
+ * user fence of a job without a batch is written now, by the CPU (xe's
+ * fence callback); a batch's was written by the ring (run_job).  Frees the
+ * job's references; with vdev_lock held.
+ */
+static void job_end(struct vdev_job *job, int error)
+{
+	if (!error && job->has_ufence && !job->batch)
+		vdev_cpu_write(job->ufence_addr, &job->ufence_value, sizeof(job->ufence_value));
+	vdev_fence_signal(job->done, error);
+	vdev_fence_put(job->done);
+	for (unsigned int i = 0; i < job->num_waits; i++)
+		vdev_fence_put(i < VDEV_JOB_WAITS ? job->waits[i] : job->more_waits[i - VDEV_JOB_WAITS]);
+	free(job->more_waits);
+	*job = (struct vdev_job){ 0 };
+	pthread_cond_broadcast(&vdev_cond);
+}
+
 static void *worker(void *arg)
 {
 	struct vdev_queue *q = arg;
@@ -193,30 +225,42 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&vdev_lock);
 	for (;;) {
-		struct vdev_job job;
-		int ret;
+		struct vdev_job *job;
+		int ret = 0;
 
-		while (!q->inflight && !q->stop)
+		/* In order: the oldest job runs once its in-fences have signalled. */
+		while (!q->stop && (!q->inflight || !job_ready(&q->ring[q->ring_head])))
 			pthread_cond_wait(&vdev_cond, &vdev_lock);
 		if (q->stop)
 			break;
-		job = q->ring[q->ring_head];
-		if (!q->banned) {
+		job = &q->ring[q->ring_head];
+		if (q->banned) {
+			ret = -ECANCELED;
+		} else if (job->batch) {
+			struct vdev_job run = *job;
+
 			pthread_mutex_unlock(&vdev_lock);
 			st.tile = q->tile;
-			ret = run_batch(q->vm, job.batch, &st);
+			ret = run_batch(q->vm, run.batch, &st);
+			/*
+			 * The ring writes the user fence after the batch, at a
+			 * GPU address: a store through the VM, which can fault.
+			 */
+			if (!ret && run.has_ufence)
+				ret = vdev_gpu_write(q->vm, q->tile, run.ufence_addr, &run.ufence_value,
+						     sizeof(run.ufence_value));
 			pthread_mutex_lock(&vdev_lock);
+			/* The ring may have grown meanwhile: find the job again. */
+			job = &q->ring[q->ring_head];
 			if (ret) {
 				q->banned = true;
 				vdev_kmsg(6, "GT%u: Fault response: Unsuccessful %d (queue %u)\n",
 					  q->eci.gt_id, ret, q->id);
-			} else if (job.has_sync) {
-				vdev_signal_sync(q->file, &job.sync);
 			}
 		}
-		q->ring_head = (q->ring_head + 1) % VDEV_QUEUE_DEPTH;
+		job_end(job, ret);
+		q->ring_head = (q->ring_head + 1) % q->ring_size;
 		q->inflight--;
-		pthread_cond_broadcast(&vdev_cond);
 	}
 	pthread_mutex_unlock(&vdev_lock);
 	return NULL;
@@ -229,8 +273,12 @@ static int ensure_worker(struct vdev_queue *q)
 
 	if (q->worker_running && q->worker_pid == getpid())
 		return 0;
-	/* Jobs still queued here were the parent's (fork): not ours to run. */
-	if (q->worker_pid != getpid()) {
+	/*
+	 * Jobs still queued here were the parent's (fork): not ours to run,
+	 * and their fences are the parent's copies (left, not freed).
+	 */
+	if (q->worker_pid && q->worker_pid != getpid()) {
+		memset(q->ring, 0, q->ring_size * sizeof(*q->ring));
 		q->ring_head = 0;
 		q->inflight = 0;
 	}
@@ -271,12 +319,17 @@ int vdev_queue_create(struct vdev_file *f, struct drm_xe_exec_queue_create *a)
 		.bind_queue = eci.engine_class == DRM_XE_ENGINE_CLASS_VM_BIND,
 	};
 	if (!q->bind_queue) {
-		int ret = ensure_worker(q);
+		int ret;
 
+		q->ring_size = VDEV_QUEUE_DEPTH;
+		q->ring = calloc(q->ring_size, sizeof(*q->ring));
+		ret = q->ring ? ensure_worker(q) : -ENOMEM;
 		if (ret) {
+			free(q->ring);
 			free(q);
 			return ret;
 		}
+		vdev_fence_reserve(2 * VDEV_QUEUE_DEPTH);
 	}
 	q->next = f->queues;
 	f->queues = q;
@@ -284,17 +337,29 @@ int vdev_queue_create(struct vdev_file *f, struct drm_xe_exec_queue_create *a)
 	return 0;
 }
 
-/* Stops the worker after its current batch; called with vdev_lock held. */
+/*
+ * Stops the worker after its current batch and cancels the jobs left (xe
+ * kills a destroyed queue: their fences signal with an error); frees the
+ * queue.  Called with vdev_lock held.
+ */
 static void stop_queue(struct vdev_queue *q)
 {
-	if (q->worker_running && q->worker_pid == getpid()) {
+	bool ours = q->worker_pid == getpid();
+
+	if (q->worker_running && ours) {
 		q->stop = true;
 		pthread_cond_broadcast(&vdev_cond);
 		pthread_mutex_unlock(&vdev_lock);
 		pthread_join(q->worker, NULL);
 		pthread_mutex_lock(&vdev_lock);
 	}
-	q->inflight = 0;
+	for (; ours && q->inflight; q->inflight--) {
+		job_end(&q->ring[q->ring_head], -ECANCELED);
+		q->ring_head = (q->ring_head + 1) % q->ring_size;
+	}
+	vdev_bind_forget(q->file, NULL, q);
+	free(q->ring);
+	free(q);
 }
 
 static struct vdev_queue *find_queue(struct vdev_file *f, uint32_t id)
@@ -315,7 +380,6 @@ int vdev_queue_destroy(struct vdev_file *f, struct drm_xe_exec_queue_destroy *a)
 
 			*pp = q->next;
 			stop_queue(q);
-			free(q);
 			return 0;
 		}
 	return -ENOENT;
@@ -366,24 +430,63 @@ int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_x
 	return 0;
 }
 
-void vdev_signal_sync(struct vdev_file *f, const struct drm_xe_sync *s)
+/* Room for one more job: the ring doubles when full (rarely: see vdev.h). */
+static int ring_room(struct vdev_queue *q)
 {
-	if (s->type == DRM_XE_SYNC_TYPE_USER_FENCE) {
-		vdev_cpu_write(s->addr, &s->timeline_value, sizeof(s->timeline_value));
-	} else {
-		struct vdev_syncobj *obj = vdev_syncobj_find(f, s->handle);
+	struct vdev_job *grown;
 
-		if (obj)
-			obj->signaled = true;
+	if (q->inflight >= VDEV_MAX_JOBS)
+		return -EAGAIN;	/* xe: XE_MAX_JOB_COUNT_PER_EXEC_QUEUE reached */
+	if (q->inflight < q->ring_size)
+		return 0;
+	grown = calloc(q->ring_size * 2, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < q->inflight; i++)
+		grown[i] = q->ring[(q->ring_head + i) % q->ring_size];
+	free(q->ring);
+	q->ring = grown;
+	q->ring_size *= 2;
+	q->ring_head = 0;
+	return 0;
+}
+
+/* The job's in-fences: a few inline, more in an allocated array. */
+static int job_waits(struct vdev_file *f, struct vdev_job *job, const struct drm_xe_sync *syncs,
+		     uint32_t num)
+{
+	struct vdev_fence **all;
+	int n = vdev_sync_in_fences(f, syncs, num, job->waits, VDEV_JOB_WAITS);
+
+	if (n != -E2BIG) {
+		job->num_waits = n > 0 ? (unsigned int)n : 0;
+		return n < 0 ? n : 0;
 	}
-	pthread_cond_broadcast(&vdev_cond);
+	all = calloc(num, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	n = vdev_sync_in_fences(f, syncs, num, all, num);
+	if (n < 0) {
+		free(all);
+		return n;
+	}
+	for (int i = 0; i < n && i < VDEV_JOB_WAITS; i++)
+		job->waits[i] = all[i];
+	if (n > VDEV_JOB_WAITS) {
+		memmove(all, all + VDEV_JOB_WAITS, (n - VDEV_JOB_WAITS) * sizeof(*all));
+		job->more_waits = all;
+	} else {
+		free(all);
+	}
+	job->num_waits = (unsigned int)n;
+	return 0;
 }
 
 int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a)
 {
-	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs;
+	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs, *ufence;
 	struct vdev_queue *q = find_queue(f, a->exec_queue_id);
-	struct vdev_job *job;
+	struct vdev_job job = { .batch = a->address };
 	int ret;
 
 	if (a->extensions || a->pad[0] || a->pad[1] || a->pad[2] || a->reserved[0] ||
@@ -391,23 +494,31 @@ int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a)
 		return -EINVAL;
 	if (!q || q->bind_queue)
 		return -ENOENT;
-	if (a->num_batch_buffer != 1)
+	/* 0 batches: a job of syncs only (xe signals its out-syncs after the in-syncs). */
+	if (a->num_batch_buffer > 1)
 		return -EINVAL;
+	if (!a->num_batch_buffer)
+		job.batch = 0;
 	if (q->banned)
 		return -ECANCELED;
 	if ((ret = vdev_check_syncs(f, q->vm, syncs, a->num_syncs)))
 		return ret;
-	if ((ret = ensure_worker(q)))
+	if ((ret = ensure_worker(q)) || (ret = ring_room(q)))
 		return ret;
-	if (q->inflight == VDEV_QUEUE_DEPTH)
-		return -EBUSY;	/* the ring is full: the caller may wait and retry */
-	job = &q->ring[(q->ring_head + q->inflight) % VDEV_QUEUE_DEPTH];
-	*job = (struct vdev_job){ .batch = a->address };
-	for (uint32_t i = 0; i < a->num_syncs; i++)
-		if (syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL) {
-			job->sync = syncs[i];
-			job->has_sync = true;
-		}
+	if ((ret = job_waits(f, &job, syncs, a->num_syncs)))
+		return ret;
+	job.done = vdev_fence_new();
+	if (!job.done) {
+		job_end(&job, 0);
+		return -ENOMEM;
+	}
+	if ((ufence = vdev_sync_ufence(syncs, a->num_syncs))) {
+		job.has_ufence = true;
+		job.ufence_addr = ufence->addr;
+		job.ufence_value = ufence->timeline_value;
+	}
+	vdev_sync_out_fences(f, syncs, a->num_syncs, job.done);
+	q->ring[(q->ring_head + q->inflight) % q->ring_size] = job;
 	q->inflight++;
 	pthread_cond_broadcast(&vdev_cond);
 	return 0;
@@ -492,13 +603,12 @@ int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a)
 void vdev_file_release(struct vdev_file *f)
 {
 	pthread_mutex_lock(&vdev_lock);
-	vdev_bind_forget(f);
+	vdev_bind_forget(f, NULL, NULL);
 	while (f->queues) {
 		struct vdev_queue *q = f->queues;
 
 		f->queues = q->next;
 		stop_queue(q);
-		free(q);
 	}
 	while (f->vms) {
 		struct drm_xe_vm_destroy d = { .vm_id = f->vms->id };
@@ -511,6 +621,7 @@ void vdev_file_release(struct vdev_file *f)
 		struct vdev_syncobj *s = f->syncobjs;
 
 		f->syncobjs = s->next;
+		vdev_fence_put(s->fence);
 		free(s);
 	}
 	pthread_mutex_unlock(&vdev_lock);
