@@ -12,17 +12,38 @@
 #include <unistd.h>
 
 #include "uapi/xe_svm_drm.h"
+#include "mi.h"
 #include "vdev.h"
 
 #define MI_OPCODE(dw) ((dw) >> 23)
 #define OP_NOOP 0x00
+#define OP_USER_INTERRUPT 0x02
+#define OP_ARB_CHECK 0x05
 #define OP_BATCH_END 0x0a
+#define OP_MATH 0x1a
+#define OP_SEMAPHORE_WAIT 0x1c
 #define OP_STORE_DWORD 0x20
+#define OP_LOAD_REG_IMM 0x22
+#define OP_STORE_REG_MEM 0x24
+#define OP_FLUSH_DW 0x26
+#define OP_LOAD_REG_MEM 0x29
+#define OP_LOAD_REG_REG 0x2a
 #define OP_COPY_MEM_MEM 0x2e
 #define OP_ATOMIC 0x2f
+#define OP_BATCH_START 0x31
+#define OP_COND_BATCH_END 0x36
 #define ATOMIC_OP_INC 0x5
-/* A runaway batch (no MI_BATCH_BUFFER_END) is a hang on hardware: stop it. */
-#define MAX_BATCH_DWORDS (1u << 22)
+#define COMPARE_MODE(dw) (((dw) >> 12) & 7)
+/* The longest command decoded (MI_LOAD_REGISTER_IMM of a few registers). */
+#define MAX_CMD_DWORDS 64
+/*
+ * A batch that loops (a spinner) runs until it ends itself or its queue
+ * goes; on a dma-fence VM xe's scheduler times a job out after 5 s
+ * (job_timeout_ms) and resets the queue.  Loops and polls sleep a little
+ * per turn: the machine running vdev has few cores to spare.
+ */
+#define JOB_TIMEOUT_NS 5000000000ull
+#define LOOP_PAUSE_NS 100000l
 
 static uint64_t addr_of(const uint32_t *dw)
 {
@@ -63,6 +84,9 @@ struct batch_state {
 	struct store_run run;		/* first: the helpers get the state from it */
 	struct src_cache src;
 	int tile;			/* the engine's tile */
+	struct vdev_queue *q;
+	struct vdev_regs regs;
+	uint64_t start_ns;
 };
 
 static int tile_of(struct store_run *run)
@@ -121,6 +145,64 @@ static int run_store(struct vdev_vm *vm, struct store_run *run, uint64_t va, uin
 	return 0;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * A turn of a loop or poll: the pending stores become visible first (the
+ * CPU may be waiting for them), then a short pause.  -ECANCELED when the
+ * queue is going, -ETIME when a dma-fence job ran out of time.
+ */
+static int pause_turn(struct vdev_vm *vm, struct batch_state *st)
+{
+	struct timespec pause = { 0, LOOP_PAUSE_NS };
+	int ret = run_flush(vm, &st->run);
+
+	st->src.len = 0;
+	if (ret)
+		return ret;
+	if (__atomic_load_n(&st->q->stop, __ATOMIC_RELAXED))
+		return -ECANCELED;
+	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) && mono_ns() - st->start_ns > JOB_TIMEOUT_NS)
+		return -ETIME;
+	nanosleep(&pause, NULL);
+	return 0;
+}
+
+/* A dword of memory as the command streamer reads it now (no cache). */
+static int read_now(struct vdev_vm *vm, struct batch_state *st, uint64_t va, uint32_t *out)
+{
+	int ret = run_flush(vm, &st->run);
+
+	st->src.len = 0;
+	return ret ? ret : vdev_gpu_read(vm, st->tile, va, out, sizeof(*out));
+}
+
+/* Total length of the command at @dw in dwords. */
+static unsigned int cmd_len(const uint32_t *dw)
+{
+	switch (MI_OPCODE(dw[0])) {
+	case OP_NOOP:
+	case OP_USER_INTERRUPT:
+	case OP_ARB_CHECK:
+	case OP_BATCH_END:
+		return 1;
+	case OP_ATOMIC:
+		return 3;
+	case OP_COPY_MEM_MEM:
+		return 5;
+	case OP_STORE_DWORD:
+		return (dw[0] & 0x3ff) + 2;
+	default:
+		return (dw[0] & 0xff) + 2;
+	}
+}
+
 /* Executes one batch; 0, or the errno of the failed fault. */
 static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 {
@@ -131,45 +213,62 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 
 	run->len = 0;
 	st->src.len = 0;
-	for (unsigned int used = 0; used < MAX_BATCH_DWORDS;) {
+	st->regs = (struct vdev_regs){ 0 };
+	st->start_ns = mono_ns();
+	for (;;) {
 		uint32_t *dw, tmp;
 		unsigned int len;
-		int ret;
+		int ret, cmp;
 
 		/* Commands are read a page-bounded chunk at a time. */
-		if (va < chunk_va || va + 5 * 4 > chunk_va + 4ull * chunk_len) {
+		if (va < chunk_va || va + 4 > chunk_va + 4ull * chunk_len ||
+		    va + 4ull * cmd_len(&chunk[(va - chunk_va) / 4]) > chunk_va + 4ull * chunk_len) {
 			unsigned int n = (4096 - (va & 4095)) / 4;
 
-			if (n < 5)
-				n += 1024 - 5;	/* a command may straddle the page end */
+			if (n < MAX_CMD_DWORDS)
+				n += 1024 - MAX_CMD_DWORDS;	/* a command may straddle the page end */
 			if (n > 1024)
 				n = 1024;
-			if ((ret = fetch(vm, st->tile, va, chunk, n)) && (ret = fetch(vm, st->tile, va, chunk, n = 5)) &&
+			if ((ret = fetch(vm, st->tile, va, chunk, n)) &&
 			    (ret = fetch(vm, st->tile, va, chunk, n = 1)))
 				return ret;
 			chunk_va = va;
 			chunk_len = n;
+			len = cmd_len(chunk);
+			/* Only the first dword was reachable: the rest must be too. */
+			if (len > n) {
+				if (len > MAX_CMD_DWORDS || (ret = fetch(vm, st->tile, va, chunk, len)))
+					return len > MAX_CMD_DWORDS ? -EINVAL : ret;
+				chunk_len = len;
+			}
 		}
 		dw = &chunk[(va - chunk_va) / 4];
+		len = cmd_len(dw);
 		switch (MI_OPCODE(dw[0])) {
 		case OP_NOOP:
-			len = 1;
+		case OP_USER_INTERRUPT:
+		case OP_FLUSH_DW:	/* vdev's stores are visible at once: nothing to flush */
+			break;
+		case OP_ARB_CHECK:
+			/* A preemption point: where the queue may be stopped. */
+			if (__atomic_load_n(&st->q->stop, __ATOMIC_RELAXED))
+				return -ECANCELED;
 			break;
 		case OP_BATCH_END:
 			return run_flush(vm, run);
 		case OP_STORE_DWORD:
-			len = 4;
-			if ((ret = run_store(vm, run, addr_of(&dw[1]), dw[3])))
-				return ret;
+			if (len < 4)
+				return -EINVAL;
+			for (unsigned int i = 3; i < len; i++)
+				if ((ret = run_store(vm, run, addr_of(&dw[1]) + 4 * (i - 3), dw[i])))
+					return ret;
 			break;
 		case OP_COPY_MEM_MEM:
-			len = 5;
 			if ((ret = read_src(vm, run, addr_of(&dw[3]), &tmp)) ||
 			    (ret = run_store(vm, run, addr_of(&dw[1]), tmp)))
 				return ret;
 			break;
 		case OP_ATOMIC:
-			len = 3;
 			if (((dw[0] >> 8) & 0xf) != ATOMIC_OP_INC)
 				return -EINVAL;
 			if ((ret = run_flush(vm, run)) ||
@@ -177,13 +276,67 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 				return ret;
 			st->src.len = 0;
 			break;
+		case OP_LOAD_REG_IMM:
+			for (unsigned int i = 1; i + 1 < len; i += 2)
+				vdev_reg_write(&st->regs, dw[i], dw[i + 1]);
+			break;
+		case OP_LOAD_REG_REG:
+			if (len != 3)
+				return -EINVAL;
+			vdev_reg_write(&st->regs, dw[2], vdev_reg_read(&st->regs, dw[1]));
+			break;
+		case OP_LOAD_REG_MEM:
+			if (len != 4 || (ret = read_now(vm, st, addr_of(&dw[2]), &tmp)))
+				return len != 4 ? -EINVAL : ret;
+			vdev_reg_write(&st->regs, dw[1], tmp);
+			break;
+		case OP_STORE_REG_MEM:
+			if (len != 4)
+				return -EINVAL;
+			if ((ret = run_store(vm, run, addr_of(&dw[2]), vdev_reg_read(&st->regs, dw[1]))))
+				return ret;
+			break;
+		case OP_MATH:
+			if ((ret = vdev_mi_math(&st->regs, &dw[1], len - 1)))
+				return ret;
+			break;
+		case OP_SEMAPHORE_WAIT:
+			/* Polls until memory compares true with the inline data. */
+			if (len < 4)
+				return -EINVAL;
+			for (;;) {
+				if ((ret = read_now(vm, st, addr_of(&dw[2]), &tmp)))
+					return ret;
+				if ((cmp = vdev_mi_compare(COMPARE_MODE(dw[0]), tmp, dw[1])) < 0)
+					return cmp;
+				if (cmp)
+					break;
+				if ((ret = pause_turn(vm, st)))
+					return ret;
+			}
+			break;
+		case OP_COND_BATCH_END:
+			/* The batch goes on while memory compares true with the inline data. */
+			if (len < 4 || (ret = read_now(vm, st, addr_of(&dw[2]), &tmp)))
+				return len < 4 ? -EINVAL : ret;
+			if ((cmp = vdev_mi_compare(COMPARE_MODE(dw[0]), tmp, dw[1])) < 0)
+				return cmp;
+			if (!cmp)
+				return run_flush(vm, run);
+			break;
+		case OP_BATCH_START:
+			/* A jump (chained batch); a loop when it goes back. */
+			if (len != 3)
+				return -EINVAL;
+			if (addr_of(&dw[1]) <= va && (ret = pause_turn(vm, st)))
+				return ret;
+			va = addr_of(&dw[1]);
+			continue;
 		default:
 			return -EINVAL;	/* an unknown command hangs real hardware */
 		}
 		va += 4ull * len;
-		used += len;
 	}
-	return -ETIME;
 }
 
 static bool job_ready(const struct vdev_job *job)
@@ -241,6 +394,7 @@ static void *worker(void *arg)
 
 			pthread_mutex_unlock(&vdev_lock);
 			st.tile = q->tile;
+			st.q = q;
 			ret = run_batch(q->vm, run.batch, &st);
 			/*
 			 * The ring writes the user fence after the batch, at a

@@ -161,8 +161,21 @@ static int check_window(uint64_t va)
 	return 0;
 }
 
-/* One access within one page of the mirror. */
+static int mirror_page_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
+			  bool write);
+
+/* One access within one page of the mirror; a good one leaves a live range. */
 static int mirror_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
+{
+	int ret = mirror_page_io(vm, tile, va, buf, len, write);
+
+	if (!ret)
+		vdev_live_touch(vm, va);
+	return ret;
+}
+
+static int mirror_page_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
+			  bool write)
 {
 	int where, ret;
 

@@ -116,6 +116,9 @@ struct vdev_vm {
 	unsigned int num_mirror;
 	struct vdev_bo_map *maps;
 	struct vdev_attr *attrs;
+	pthread_mutex_t live_lock;	/* the GPU's live mirror ranges (svmrange.c) */
+	struct vdev_range *live;	/* sorted, disjoint */
+	unsigned int num_live;
 	uint64_t bind_last_ns[VDEV_MAX_TILES];	/* default bind queue, per tile (bind.c) */
 	struct vdev_vm *next;
 };
@@ -284,6 +287,14 @@ int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va);
  */
 int vdev_preferred_tile(struct vdev_vm *vm, uint64_t va, int faulting_tile, uint64_t *lo,
 			uint64_t *hi);
+/* ---- live mirror ranges (svmrange.c) ---- */
+
+/* The GPU reached mirror page @va: it has a live range from now on. */
+void vdev_live_touch(struct vdev_vm *vm, uint64_t va);
+bool vdev_live_overlaps(struct vdev_vm *vm, uint64_t start, uint64_t end);
+/* Ranges overlapping [start, end) go, whole (a partial CPU unmap ends a range). */
+void vdev_live_remove(struct vdev_vm *vm, uint64_t start, uint64_t end);
+
 /* The madvise'd atomic policy at @va (DRM_XE_ATOMIC_*); the VM's lock held. */
 uint32_t vdev_atomic_attr(struct vdev_vm *vm, uint64_t va);
 /* PREFETCH of [start, end) to @region (0 system, 1.. tile VRAM, -1 advised). */

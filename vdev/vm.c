@@ -63,6 +63,7 @@ int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a)
 	if (!vm)
 		return -ENOMEM;
 	pthread_rwlock_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->live_lock, NULL);
 	vm->id = f->next_id++;
 	vm->flags = a->flags;
 	vm->next = f->vms;
@@ -88,6 +89,8 @@ static void free_vm(struct vdev_vm *vm)
 		free(at);
 	}
 	free(vm->mirror);
+	free(vm->live);
+	pthread_mutex_destroy(&vm->live_lock);
 	pthread_rwlock_destroy(&vm->lock);
 	free(vm);
 }
@@ -119,6 +122,7 @@ static int mirror_remove(struct vdev_vm *vm, uint64_t start, uint64_t end)
 
 	if (!out)
 		return -ENOMEM;
+	vdev_live_remove(vm, start, end);
 	for (unsigned int i = 0; i < vm->num_mirror; i++) {
 		struct vdev_range r = vm->mirror[i];
 
@@ -392,6 +396,17 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 	for (uint32_t i = 0; i < a->num_binds; i++)
 		if ((ret = check_op(f, vm, &ops[i])))
 			return ret;
+	/*
+	 * Unbinding or overwriting mirror ranges the GPU still maps is
+	 * refused (xe_vm.c: xe_svm_has_mapping); a new mirror bind over them
+	 * may replace them.
+	 */
+	for (uint32_t i = 0; i < a->num_binds; i++)
+		if ((ops[i].op == DRM_XE_VM_BIND_OP_UNMAP || ops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR ||
+		     (ops[i].op == DRM_XE_VM_BIND_OP_MAP &&
+		      !(ops[i].flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR))) &&
+		    vdev_live_overlaps(vm, ops[i].addr, ops[i].addr + ops[i].range))
+			return -EBUSY;
 	return vdev_bind_submit(f, vm, q, ops, a->num_binds, syncs, a->num_syncs);
 }
 
@@ -675,6 +690,7 @@ void vdev_cpu_unmapped(struct vdev_file *files, uint64_t start, uint64_t end)
 		for (struct vdev_vm *vm = f->vms; vm; vm = vm->next) {
 			bool reset = false;
 
+			vdev_live_remove(vm, start, end);
 			for (struct vdev_attr *at = vm->attrs; at; at = at->next)
 				reset |= at->autoreset && at->end > start && at->start < end;
 			if (!reset)
