@@ -603,6 +603,317 @@ static void test_unbind_while_busy(void)
 	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
 }
 
+/*
+ * ---- VM_BIND and sync behaviours (the second group of subtests) ----
+ * Each checks what xe guarantees whatever the platform: how bindings
+ * split and go, what NULL bindings read, that fences behind syncobjs
+ * signal and are waited for.
+ */
+
+#define BIND_VA (1ull << 32)	/* 64K-aligned, below every VA size, away from the heap */
+
+/* A BO of @size in system memory bound at @va of @vm, mapped for the CPU. */
+static uint32_t *bind_new_bo(uint32_t vm, uint64_t va, uint64_t size, uint32_t *bo)
+{
+	struct drm_xe_vm_bind_op op;
+	uint32_t *cpu;
+
+	*bo = xe_bo_create(xe_fd, 0, size, 1);
+	op = xe_op_bo(*bo, 0, va, size, 0);
+	xe_vm_bind_sync(xe_fd, vm, &op);
+	cpu = xe_bo_map(xe_fd, *bo, size);
+	igt_assert_f(cpu, "mmap of the BO: %s\n", strerror(errno));
+	memset(cpu, 0, size);
+	return cpu;
+}
+
+/* One dword stored at @va by a batch from the heap (mirror VMs only). */
+static int gpu_store_one(uint32_t queue, uint64_t va, uint32_t value)
+{
+	struct xe_batch b;
+	uint64_t *fence;
+	struct drm_xe_sync sync;
+	int ret;
+
+	igt_assert_eq(xe_batch_init(&b, 16), 0);
+	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
+	*fence = 0;
+	igt_assert_eq(xe_batch_store_dword(&b, va, value), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	sync = xe_sync_ufence(fence, 1);
+	ret = __xe_exec(xe_fd, queue, (uintptr_t)b.dw, &sync, 1);
+	if (!ret)
+		ret = __xe_wait_ufence(xe_fd, fence, 1, queue, XE_DEFAULT_TIMEOUT_NS);
+	free(fence);
+	xe_batch_fini(&b);
+	return ret;
+}
+
+/**
+ * SUBTEST: bind-partial-unmap
+ * Description: A BO bound over three 64 KiB pieces loses its middle piece
+ *   to an UNMAP.  The binding splits: GPU writes to the first and the last
+ *   piece still land in the BO at their offsets, and a write to the middle
+ *   ends in a failed fault (EIO).
+ * Functionality: vm_bind, unbind
+ */
+static void test_bind_partial_unmap(void)
+{
+	struct svm_vm v = svm_vm_create();
+	struct drm_xe_vm_bind_op unmap = xe_op_unmap(BIND_VA + SZ_64K, SZ_64K, 0);
+	uint32_t bo, *cpu = bind_new_bo(v.vm, BIND_VA, 3 * SZ_64K, &bo);
+	int ret;
+
+	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
+	igt_assert_eq(gpu_store_one(v.queue, BIND_VA + 16, 0x1111), 0);
+	igt_assert_eq(gpu_store_one(v.queue, BIND_VA + 2 * SZ_64K + 16, 0x3333), 0);
+	igt_assert_eq_u32(cpu[4], 0x1111);
+	igt_assert_eq_u32(cpu[2 * SZ_64K / 4 + 4], 0x3333);
+	ret = gpu_store_one(v.queue, BIND_VA + SZ_64K + 16, 0x2222);
+	igt_assert_f(ret == -EIO, "GPU write to the unbound middle: %s, expected %s\n",
+		     ret ? strerror(-ret) : "success", strerror(EIO));
+	igt_assert_eq_u32(cpu[SZ_64K / 4 + 4], 0);
+	munmap(cpu, 3 * SZ_64K);
+	svm_vm_destroy(&v);
+	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
+}
+
+/**
+ * SUBTEST: bind-unmap-all
+ * Description: One BO bound at two addresses; UNMAP_ALL of the BO (no
+ *   address, no range) removes both bindings: a GPU write to either ends in
+ *   a failed fault, and the BO is never written.
+ * Functionality: vm_bind, unbind
+ */
+static void test_bind_unmap_all(void)
+{
+	struct svm_vm v = svm_vm_create();
+	uint32_t bo, *cpu = bind_new_bo(v.vm, BIND_VA, SZ_64K, &bo);
+	struct drm_xe_vm_bind_op twice = xe_op_bo(bo, 0, BIND_VA + SZ_2M, SZ_64K, 0);
+	struct drm_xe_vm_bind_op all = { .op = DRM_XE_VM_BIND_OP_UNMAP_ALL, .obj = bo };
+	int ret;
+
+	xe_vm_bind_sync(xe_fd, v.vm, &twice);
+	xe_vm_bind_sync(xe_fd, v.vm, &all);
+	for (int i = 0; i < 2; i++) {
+		uint32_t queue = xe_exec_queue_create(xe_fd, v.vm, xe_find_engine(&xe, 0, -1));
+
+		ret = gpu_store_one(queue, BIND_VA + i * SZ_2M, 0x4444);
+		igt_assert_f(ret == -EIO, "GPU write to binding %d after UNMAP_ALL: %s, expected %s\n",
+			     i, ret ? strerror(-ret) : "success", strerror(EIO));
+		__xe_exec_queue_destroy(xe_fd, queue);
+	}
+	igt_assert_eq_u32(cpu[0], 0);
+	munmap(cpu, SZ_64K);
+	svm_vm_destroy(&v);
+	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
+}
+
+/**
+ * SUBTEST: gem-close-while-bound
+ * Description: GEM_CLOSE of a BO that is still bound succeeds; the binding
+ *   keeps the BO alive (xe holds a reference per mapping): a GPU write
+ *   through it still lands in the BO, seen through its CPU mapping.
+ * Functionality: bo, vm_bind
+ */
+static void test_gem_close_while_bound(void)
+{
+	struct svm_vm v = svm_vm_create();
+	uint32_t bo, *cpu = bind_new_bo(v.vm, BIND_VA, SZ_64K, &bo);
+	struct drm_xe_vm_bind_op unmap = xe_op_unmap(BIND_VA, SZ_64K, 0);
+
+	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
+	igt_assert_eq(gpu_store_one(v.queue, BIND_VA + 8, 0x5555), 0);
+	igt_assert_eq_u32(cpu[2], 0x5555);
+	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
+	munmap(cpu, SZ_64K);
+	svm_vm_destroy(&v);
+}
+
+/**
+ * SUBTEST: bind-null
+ * Description: A NULL binding (DRM_XE_VM_BIND_FLAG_NULL, no BO) reads as
+ *   zeroes and swallows writes: a GPU write into it completes, and a GPU
+ *   copy from it into malloc()ed memory gives 0.
+ * Functionality: vm_bind
+ */
+static void test_bind_null(void)
+{
+	struct svm_vm v = svm_vm_create();
+	struct drm_xe_vm_bind_op null = {
+		.op = DRM_XE_VM_BIND_OP_MAP, .flags = DRM_XE_VM_BIND_FLAG_NULL,
+		.addr = BIND_VA, .range = SZ_64K,
+	};
+	uint32_t *dst = malloc(4096);
+	struct drm_xe_sync sync;
+	struct xe_batch b;
+	uint64_t *fence;
+
+	igt_assert(dst);
+	memset(dst, 0xa5, 4096);
+	xe_vm_bind_sync(xe_fd, v.vm, &null);
+	igt_assert_eq(gpu_store_one(v.queue, BIND_VA, 0x6666), 0);
+	igt_assert_eq(xe_batch_init(&b, 16), 0);
+	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
+	*fence = 0;
+	igt_assert_eq(xe_batch_copy_dword(&b, (uintptr_t)dst, BIND_VA), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	sync = xe_sync_ufence(fence, 1);
+	igt_assert_eq(__xe_exec(xe_fd, v.queue, (uintptr_t)b.dw, &sync, 1), 0);
+	igt_assert_eq(__xe_wait_ufence(xe_fd, fence, 1, v.queue, XE_DEFAULT_TIMEOUT_NS), 0);
+	igt_assert_eq_u32(dst[0], 0);
+	igt_assert_eq_u32(dst[1], 0xa5a5a5a5);
+	free(fence);
+	free(dst);
+	xe_batch_fini(&b);
+	svm_vm_destroy(&v);
+}
+
+/* A dma-fence VM (no faults, syncobjs allowed) with a 64K BO for batches and data. */
+struct fence_vm {
+	uint32_t vm, bo, *cpu;
+};
+
+static struct fence_vm fence_vm_create(void)
+{
+	struct fence_vm f;
+
+	f.vm = xe_vm_create(xe_fd, 0);
+	f.cpu = bind_new_bo(f.vm, BIND_VA, SZ_64K, &f.bo);
+	return f;
+}
+
+static void fence_vm_destroy(struct fence_vm *f)
+{
+	struct drm_xe_vm_bind_op unmap = xe_op_unmap(BIND_VA, SZ_64K, 0);
+
+	xe_vm_bind_sync(xe_fd, f->vm, &unmap);
+	munmap(f->cpu, SZ_64K);
+	igt_assert_eq(__xe_gem_close(xe_fd, f->bo), 0);
+	__xe_vm_destroy(xe_fd, f->vm);
+}
+
+/* Copies @b into the BO at dword @at; returns its GPU address. */
+static uint64_t place_batch(struct fence_vm *f, unsigned int at, const struct xe_batch *b)
+{
+	memcpy(&f->cpu[at], b->dw, b->len * 4);
+	return BIND_VA + 4ull * at;
+}
+
+/**
+ * SUBTEST: failed-job-signals-syncobj
+ * Description: On a VM without page faults, a batch that writes to an
+ *   address nothing is bound at still signals its out-syncobj: the job
+ *   either completes (on a platform whose VMs get a scratch page) or fails
+ *   and is cancelled with its queue, and in both cases its fence signals.
+ * Functionality: sync, robustness
+ */
+static void test_failed_job_signals_syncobj(void)
+{
+	struct fence_vm f = fence_vm_create();
+	uint32_t queue = xe_exec_queue_create(xe_fd, f.vm, xe_find_engine(&xe, 0, -1));
+	uint32_t obj = xe_syncobj_create(xe_fd);
+	struct drm_xe_sync sync = xe_sync_syncobj(obj);
+	struct xe_batch b;
+	int ret;
+
+	igt_assert_eq(xe_batch_init(&b, 16), 0);
+	igt_assert_eq(xe_batch_store_dword(&b, BIND_VA + 64 * SZ_2M, 0xdead), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	igt_assert_eq(__xe_exec(xe_fd, queue, place_batch(&f, 0, &b), &sync, 1), 0);
+	ret = __xe_syncobj_wait(xe_fd, obj, 2 * XE_DEFAULT_TIMEOUT_NS);
+	igt_assert_f(ret == 0, "the out-syncobj of the faulting job: %s\n", strerror(-ret));
+	xe_batch_fini(&b);
+	__xe_syncobj_destroy(xe_fd, obj);
+	__xe_exec_queue_destroy(xe_fd, queue);
+	fence_vm_destroy(&f);
+}
+
+/* MI_SEMAPHORE_WAIT: opcode 0x1c, polling, memory == inline data; 4 dwords: data, addr lo, hi. */
+#define MI_SEMAPHORE_WAIT_EQ 0x0e00c002u
+
+/**
+ * SUBTEST: exec-in-syncobj
+ * Description: A job whose in-syncobj carries the fence of a job still
+ *   waiting (on a semaphore the CPU releases) does not run before it: after
+ *   100 ms its write has not happened; once the CPU releases the first job
+ *   both run, in order, and the second's out-syncobj signals.
+ * Functionality: sync
+ */
+static void test_exec_in_syncobj(void)
+{
+	const struct drm_xe_engine_class_instance *eci = xe_find_engine(&xe, 0, -1);
+	struct fence_vm f = fence_vm_create();
+	uint32_t q1 = xe_exec_queue_create(xe_fd, f.vm, eci), q2 = xe_exec_queue_create(xe_fd, f.vm, eci);
+	uint32_t first = xe_syncobj_create(xe_fd), second = xe_syncobj_create(xe_fd);
+	/* dwords of the BO: 0 the semaphore, 1 and 2 the jobs' results, batches from 64 and 128 */
+	const uint64_t sema = BIND_VA, out1 = BIND_VA + 4, out2 = BIND_VA + 8;
+	struct drm_xe_sync wait_first[2] = { xe_sync_syncobj(first), xe_sync_syncobj(second) };
+	struct drm_xe_sync sig_first = xe_sync_syncobj(first);
+	struct xe_batch b;
+	uint64_t batch1, batch2;
+	int ret;
+
+	wait_first[0].flags &= ~DRM_XE_SYNC_FLAG_SIGNAL;
+	igt_assert_eq(xe_batch_init(&b, 32), 0);
+	b.dw[b.len++] = MI_SEMAPHORE_WAIT_EQ;
+	b.dw[b.len++] = 1;
+	b.dw[b.len++] = (uint32_t)sema;
+	b.dw[b.len++] = (uint32_t)(sema >> 32);
+	igt_assert_eq(xe_batch_store_dword(&b, out1, 1), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	batch1 = place_batch(&f, 64, &b);
+	xe_batch_reset(&b);
+	igt_assert_eq(xe_batch_store_dword(&b, out2, 2), 0);
+	igt_assert_eq(xe_batch_end(&b), 0);
+	batch2 = place_batch(&f, 128, &b);
+
+	igt_assert_eq(__xe_exec(xe_fd, q1, batch1, &sig_first, 1), 0);
+	igt_assert_eq(__xe_exec(xe_fd, q2, batch2, wait_first, 2), 0);
+	usleep(100000);
+	igt_assert_f(f.cpu[2] == 0, "the second job ran before its in-syncobj signalled\n");
+	__atomic_store_n(&f.cpu[0], 1, __ATOMIC_SEQ_CST);
+	ret = __xe_syncobj_wait(xe_fd, second, 2 * XE_DEFAULT_TIMEOUT_NS);
+	igt_assert_f(ret == 0, "the second job's out-syncobj: %s\n", strerror(-ret));
+	igt_assert_eq_u32(f.cpu[1], 1);
+	igt_assert_eq_u32(f.cpu[2], 2);
+	xe_batch_fini(&b);
+	__xe_syncobj_destroy(xe_fd, first);
+	__xe_syncobj_destroy(xe_fd, second);
+	__xe_exec_queue_destroy(xe_fd, q1);
+	__xe_exec_queue_destroy(xe_fd, q2);
+	fence_vm_destroy(&f);
+}
+
+/**
+ * SUBTEST: unmap-mirror-busy
+ * Description: Once the GPU has faulted a malloc()ed page in through the
+ *   mirror, an UNMAP of the mirror range holding it is refused with EBUSY
+ *   (xe keeps GPU SVM ranges until the CPU unmaps them); after munmap() of
+ *   that memory the same UNMAP succeeds.
+ * Functionality: svm, vm_bind, unbind
+ */
+static void test_unmap_mirror_busy(void)
+{
+	struct svm_vm v = svm_vm_create();
+	size_t map_len;
+	void *map;
+	char *p = map_aligned(SZ_2M, &map, &map_len);
+	struct drm_xe_vm_bind_op unmap = xe_op_unmap((uintptr_t)p, SZ_2M, 0);
+	int ret;
+
+	memset(p, 0, SZ_2M);
+	igt_assert_eq(gpu_store_one(v.queue, (uintptr_t)p, 0x7777), 0);
+	igt_assert_eq_u32(*(uint32_t *)p, 0x7777);
+	ret = __xe_vm_bind_sync(xe_fd, v.vm, &unmap);
+	igt_assert_f(ret == -EBUSY, "UNMAP of a mirror range the GPU maps: %s, expected %s\n",
+		     ret ? strerror(-ret) : "success", strerror(EBUSY));
+	munmap(map, map_len);
+	ret = __xe_vm_bind_sync(xe_fd, v.vm, &unmap);
+	igt_assert_f(ret == 0, "UNMAP after munmap(): %s\n", strerror(-ret));
+	svm_vm_destroy(&v);
+}
+
 igt_main
 {
 	igt_subtest_group {
@@ -651,6 +962,41 @@ igt_main
 		igt_subtest_with_dynamic("engine-write") {
 			require_svm();
 			test_engine_write();
+		}
+
+		igt_fixture
+			if (xe_fd >= 0)
+				close(xe_fd);
+	}
+
+	/* VM_BIND and sync behaviours. */
+	igt_subtest_group {
+		igt_fixture
+			open_xe();
+
+		igt_subtest("bind-partial-unmap") {
+			require_svm();
+			test_bind_partial_unmap();
+		}
+		igt_subtest("bind-unmap-all") {
+			require_svm();
+			test_bind_unmap_all();
+		}
+		igt_subtest("gem-close-while-bound") {
+			require_svm();
+			test_gem_close_while_bound();
+		}
+		igt_subtest("bind-null") {
+			require_svm();
+			test_bind_null();
+		}
+		igt_subtest("failed-job-signals-syncobj")
+			test_failed_job_signals_syncobj();
+		igt_subtest("exec-in-syncobj")
+			test_exec_in_syncobj();
+		igt_subtest("unmap-mirror-busy") {
+			require_svm();
+			test_unmap_mirror_busy();
 		}
 
 		igt_fixture

@@ -17,6 +17,10 @@
 #include "vdev.h"
 
 #define SZ_4K 4096ull
+#ifndef DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT
+/* 7.3's VM_CREATE flag bit 3 (fault-mode VMs only), not in the suite's uAPI header yet. */
+#define DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT (1 << 3)
+#endif
 
 const char *vdev_failed_check;
 
@@ -42,13 +46,15 @@ static bool zero(const void *p, size_t len)
 int vdev_check_vm_create(const struct drm_xe_vm_create *a)
 {
 	const uint32_t known = DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE | DRM_XE_VM_CREATE_FLAG_LR_MODE |
-			       DRM_XE_VM_CREATE_FLAG_FAULT_MODE;
+			       DRM_XE_VM_CREATE_FLAG_FAULT_MODE | DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT;
 
 	REJECT_IF(a->extensions || !zero(a->reserved, sizeof(a->reserved)) || (a->flags & ~known),
 		  -EINVAL, "xe_vm_create_ioctl");
 	REJECT_IF((a->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
 		  (!(a->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) || !vdev_preset->faults),
 		  -EINVAL, "xe_vm_create_ioctl");
+	REJECT_IF((a->flags & DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT) &&
+		  !(a->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE), -EINVAL, "xe_vm_create_ioctl");
 	return 0;
 }
 
@@ -66,17 +72,24 @@ static int check_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 
 	REJECT_IF(op->extensions || op->pad || op->pad2 || !zero(op->reserved, sizeof(op->reserved)) ||
 		  (op->flags & ~known), -EINVAL, "vm_bind_ioctl_check_args");
-	REJECT_IF((op->addr | op->range) & (SZ_4K - 1) || !op->range || op->addr + op->range < op->addr,
-		  -EINVAL, "vm_bind_ioctl_check_args");
+	if (op->op == DRM_XE_VM_BIND_OP_UNMAP_ALL)
+		REJECT_IF(op->addr || op->range, -EINVAL, "vm_bind_ioctl_check_args");
+	else
+		REJECT_IF((op->addr | op->range) & (SZ_4K - 1) || !op->range ||
+			  op->addr + op->range < op->addr, -EINVAL, "vm_bind_ioctl_check_args");
 	REJECT_IF(op->addr + op->range > (1ull << vdev_preset->va_bits), -EINVAL,
 		  "vm_bind_ioctl_check_args");
 	REJECT_IF((op->flags & DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET) &&
 		  !(mirror && op->op == DRM_XE_VM_BIND_OP_MAP), -EINVAL, "vm_bind_ioctl_check_args");
 	REJECT_IF(mirror && (!(vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) || op->obj ||
 			     op->cpu_addr_mirror_offset), -EINVAL, "vm_bind_ioctl_check_args");
+	/* NULL binds map no memory. */
+	REJECT_IF((op->flags & DRM_XE_VM_BIND_FLAG_NULL) &&
+		  (op->op != DRM_XE_VM_BIND_OP_MAP || op->obj || op->obj_offset || mirror),
+		  -EINVAL, "vm_bind_ioctl_check_args");
 	switch (op->op) {
 	case DRM_XE_VM_BIND_OP_MAP:
-		if (!mirror) {
+		if (!mirror && !(op->flags & DRM_XE_VM_BIND_FLAG_NULL)) {
 			struct vdev_bo *bo = vdev_bo_find(f, op->obj);
 
 			REJECT_IF(!bo, -ENOENT, "xe_vm_bind_ioctl");
@@ -84,7 +97,15 @@ static int check_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 				  "xe_vm_bind_ioctl");
 		}
 		return 0;
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+		REJECT_IF(op->obj || mirror || (op->obj_offset & (SZ_4K - 1)), -EINVAL,
+			  "vm_bind_ioctl_check_args");
+		return 0;
 	case DRM_XE_VM_BIND_OP_UNMAP:
+		return 0;
+	case DRM_XE_VM_BIND_OP_UNMAP_ALL:
+		REJECT_IF(!op->obj || mirror, -EINVAL, "vm_bind_ioctl_check_args");
+		REJECT_IF(!vdev_bo_find(f, op->obj), -ENOENT, "xe_vm_bind_ioctl");
 		return 0;
 	case DRM_XE_VM_BIND_OP_PREFETCH:
 		REJECT_IF(op->prefetch_mem_region_instance != (uint32_t)DRM_XE_CONSULT_MEM_ADVISE_PREF_LOC &&
@@ -266,7 +287,8 @@ int vdev_check_exec(struct vdev_file *f, const struct drm_xe_exec *a, const stru
 	REJECT_IF(a->extensions || a->pad[0] || a->pad[1] || a->pad[2] || a->reserved[0] ||
 		  a->reserved[1], -EINVAL, "xe_exec_ioctl");
 	REJECT_IF(!q || q->bind_queue, -ENOENT, "xe_exec_ioctl");
-	REJECT_IF(a->num_batch_buffer != 1, -EINVAL, "xe_exec_ioctl");
+	/* 0 is a job of syncs only; more than one needs a parallel queue (none here). */
+	REJECT_IF(a->num_batch_buffer > 1, -EINVAL, "xe_exec_ioctl");
 	REJECT_IF(q->banned, -ECANCELED, "xe_exec_ioctl");
 	return vdev_check_syncs(f, q->vm, syncs, a->num_syncs);
 }

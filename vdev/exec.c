@@ -12,17 +12,38 @@
 #include <unistd.h>
 
 #include "uapi/xe_svm_drm.h"
+#include "mi.h"
 #include "vdev.h"
 
 #define MI_OPCODE(dw) ((dw) >> 23)
 #define OP_NOOP 0x00
+#define OP_USER_INTERRUPT 0x02
+#define OP_ARB_CHECK 0x05
 #define OP_BATCH_END 0x0a
+#define OP_MATH 0x1a
+#define OP_SEMAPHORE_WAIT 0x1c
 #define OP_STORE_DWORD 0x20
+#define OP_LOAD_REG_IMM 0x22
+#define OP_STORE_REG_MEM 0x24
+#define OP_FLUSH_DW 0x26
+#define OP_LOAD_REG_MEM 0x29
+#define OP_LOAD_REG_REG 0x2a
 #define OP_COPY_MEM_MEM 0x2e
 #define OP_ATOMIC 0x2f
+#define OP_BATCH_START 0x31
+#define OP_COND_BATCH_END 0x36
 #define ATOMIC_OP_INC 0x5
-/* A runaway batch (no MI_BATCH_BUFFER_END) is a hang on hardware: stop it. */
-#define MAX_BATCH_DWORDS (1u << 22)
+#define COMPARE_MODE(dw) (((dw) >> 12) & 7)
+/* The longest command decoded (MI_LOAD_REGISTER_IMM of a few registers). */
+#define MAX_CMD_DWORDS 64
+/*
+ * A batch that loops (a spinner) runs until it ends itself or its queue
+ * goes; on a dma-fence VM xe's scheduler times a job out after 5 s
+ * (job_timeout_ms) and resets the queue.  Loops and polls sleep a little
+ * per turn: the machine running vdev has few cores to spare.
+ */
+#define JOB_TIMEOUT_NS 5000000000ull
+#define LOOP_PAUSE_NS 100000l
 
 static uint64_t addr_of(const uint32_t *dw)
 {
@@ -63,6 +84,9 @@ struct batch_state {
 	struct store_run run;		/* first: the helpers get the state from it */
 	struct src_cache src;
 	int tile;			/* the engine's tile */
+	struct vdev_queue *q;
+	struct vdev_regs regs;
+	uint64_t start_ns;
 };
 
 static int tile_of(struct store_run *run)
@@ -121,6 +145,64 @@ static int run_store(struct vdev_vm *vm, struct store_run *run, uint64_t va, uin
 	return 0;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * A turn of a loop or poll: the pending stores become visible first (the
+ * CPU may be waiting for them), then a short pause.  -ECANCELED when the
+ * queue is going, -ETIME when a dma-fence job ran out of time.
+ */
+static int pause_turn(struct vdev_vm *vm, struct batch_state *st)
+{
+	struct timespec pause = { 0, LOOP_PAUSE_NS };
+	int ret = run_flush(vm, &st->run);
+
+	st->src.len = 0;
+	if (ret)
+		return ret;
+	if (__atomic_load_n(&st->q->stop, __ATOMIC_RELAXED))
+		return -ECANCELED;
+	if (!(vm->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) && mono_ns() - st->start_ns > JOB_TIMEOUT_NS)
+		return -ETIME;
+	nanosleep(&pause, NULL);
+	return 0;
+}
+
+/* A dword of memory as the command streamer reads it now (no cache). */
+static int read_now(struct vdev_vm *vm, struct batch_state *st, uint64_t va, uint32_t *out)
+{
+	int ret = run_flush(vm, &st->run);
+
+	st->src.len = 0;
+	return ret ? ret : vdev_gpu_read(vm, st->tile, va, out, sizeof(*out));
+}
+
+/* Total length of the command at @dw in dwords. */
+static unsigned int cmd_len(const uint32_t *dw)
+{
+	switch (MI_OPCODE(dw[0])) {
+	case OP_NOOP:
+	case OP_USER_INTERRUPT:
+	case OP_ARB_CHECK:
+	case OP_BATCH_END:
+		return 1;
+	case OP_ATOMIC:
+		return 3;
+	case OP_COPY_MEM_MEM:
+		return 5;
+	case OP_STORE_DWORD:
+		return (dw[0] & 0x3ff) + 2;
+	default:
+		return (dw[0] & 0xff) + 2;
+	}
+}
+
 /* Executes one batch; 0, or the errno of the failed fault. */
 static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 {
@@ -131,45 +213,62 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 
 	run->len = 0;
 	st->src.len = 0;
-	for (unsigned int used = 0; used < MAX_BATCH_DWORDS;) {
+	st->regs = (struct vdev_regs){ 0 };
+	st->start_ns = mono_ns();
+	for (;;) {
 		uint32_t *dw, tmp;
 		unsigned int len;
-		int ret;
+		int ret, cmp;
 
 		/* Commands are read a page-bounded chunk at a time. */
-		if (va < chunk_va || va + 5 * 4 > chunk_va + 4ull * chunk_len) {
+		if (va < chunk_va || va + 4 > chunk_va + 4ull * chunk_len ||
+		    va + 4ull * cmd_len(&chunk[(va - chunk_va) / 4]) > chunk_va + 4ull * chunk_len) {
 			unsigned int n = (4096 - (va & 4095)) / 4;
 
-			if (n < 5)
-				n += 1024 - 5;	/* a command may straddle the page end */
+			if (n < MAX_CMD_DWORDS)
+				n += 1024 - MAX_CMD_DWORDS;	/* a command may straddle the page end */
 			if (n > 1024)
 				n = 1024;
-			if ((ret = fetch(vm, st->tile, va, chunk, n)) && (ret = fetch(vm, st->tile, va, chunk, n = 5)) &&
+			if ((ret = fetch(vm, st->tile, va, chunk, n)) &&
 			    (ret = fetch(vm, st->tile, va, chunk, n = 1)))
 				return ret;
 			chunk_va = va;
 			chunk_len = n;
+			len = cmd_len(chunk);
+			/* Only the first dword was reachable: the rest must be too. */
+			if (len > n) {
+				if (len > MAX_CMD_DWORDS || (ret = fetch(vm, st->tile, va, chunk, len)))
+					return len > MAX_CMD_DWORDS ? -EINVAL : ret;
+				chunk_len = len;
+			}
 		}
 		dw = &chunk[(va - chunk_va) / 4];
+		len = cmd_len(dw);
 		switch (MI_OPCODE(dw[0])) {
 		case OP_NOOP:
-			len = 1;
+		case OP_USER_INTERRUPT:
+		case OP_FLUSH_DW:	/* vdev's stores are visible at once: nothing to flush */
+			break;
+		case OP_ARB_CHECK:
+			/* A preemption point: where the queue may be stopped. */
+			if (__atomic_load_n(&st->q->stop, __ATOMIC_RELAXED))
+				return -ECANCELED;
 			break;
 		case OP_BATCH_END:
 			return run_flush(vm, run);
 		case OP_STORE_DWORD:
-			len = 4;
-			if ((ret = run_store(vm, run, addr_of(&dw[1]), dw[3])))
-				return ret;
+			if (len < 4)
+				return -EINVAL;
+			for (unsigned int i = 3; i < len; i++)
+				if ((ret = run_store(vm, run, addr_of(&dw[1]) + 4 * (i - 3), dw[i])))
+					return ret;
 			break;
 		case OP_COPY_MEM_MEM:
-			len = 5;
 			if ((ret = read_src(vm, run, addr_of(&dw[3]), &tmp)) ||
 			    (ret = run_store(vm, run, addr_of(&dw[1]), tmp)))
 				return ret;
 			break;
 		case OP_ATOMIC:
-			len = 3;
 			if (((dw[0] >> 8) & 0xf) != ATOMIC_OP_INC)
 				return -EINVAL;
 			if ((ret = run_flush(vm, run)) ||
@@ -177,13 +276,99 @@ static int run_batch(struct vdev_vm *vm, uint64_t va, struct batch_state *st)
 				return ret;
 			st->src.len = 0;
 			break;
+		case OP_LOAD_REG_IMM:
+			for (unsigned int i = 1; i + 1 < len; i += 2)
+				vdev_reg_write(&st->regs, dw[i], dw[i + 1]);
+			break;
+		case OP_LOAD_REG_REG:
+			if (len != 3)
+				return -EINVAL;
+			vdev_reg_write(&st->regs, dw[2], vdev_reg_read(&st->regs, dw[1]));
+			break;
+		case OP_LOAD_REG_MEM:
+			if (len != 4 || (ret = read_now(vm, st, addr_of(&dw[2]), &tmp)))
+				return len != 4 ? -EINVAL : ret;
+			vdev_reg_write(&st->regs, dw[1], tmp);
+			break;
+		case OP_STORE_REG_MEM:
+			if (len != 4)
+				return -EINVAL;
+			if ((ret = run_store(vm, run, addr_of(&dw[2]), vdev_reg_read(&st->regs, dw[1]))))
+				return ret;
+			break;
+		case OP_MATH:
+			if ((ret = vdev_mi_math(&st->regs, &dw[1], len - 1)))
+				return ret;
+			break;
+		case OP_SEMAPHORE_WAIT:
+			/* Polls until memory compares true with the inline data. */
+			if (len < 4)
+				return -EINVAL;
+			for (;;) {
+				if ((ret = read_now(vm, st, addr_of(&dw[2]), &tmp)))
+					return ret;
+				if ((cmp = vdev_mi_compare(COMPARE_MODE(dw[0]), tmp, dw[1])) < 0)
+					return cmp;
+				if (cmp)
+					break;
+				if ((ret = pause_turn(vm, st)))
+					return ret;
+			}
+			break;
+		case OP_COND_BATCH_END:
+			/* The batch goes on while memory compares true with the inline data. */
+			if (len < 4 || (ret = read_now(vm, st, addr_of(&dw[2]), &tmp)))
+				return len < 4 ? -EINVAL : ret;
+			if ((cmp = vdev_mi_compare(COMPARE_MODE(dw[0]), tmp, dw[1])) < 0)
+				return cmp;
+			if (!cmp)
+				return run_flush(vm, run);
+			break;
+		case OP_BATCH_START:
+			/* A jump (chained batch); a loop when it goes back. */
+			if (len != 3)
+				return -EINVAL;
+			if (addr_of(&dw[1]) <= va && (ret = pause_turn(vm, st)))
+				return ret;
+			va = addr_of(&dw[1]);
+			continue;
 		default:
 			return -EINVAL;	/* an unknown command hangs real hardware */
 		}
 		va += 4ull * len;
-		used += len;
 	}
-	return -ETIME;
+}
+
+static bool job_ready(const struct vdev_job *job)
+{
+	for (unsigned int i = 0; i < job->num_waits; i++) {
+		const struct vdev_fence *w =
+			i < VDEV_JOB_WAITS ? job->waits[i] : job->more_waits[i - VDEV_JOB_WAITS];
+
+		if (!w->signaled)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The job ends: its fence signals (with @error when it failed or was
+ * cancelled: xe completes every job of a banned queue with an error).  The
+ * user fence of a job without a batch is written now, by the CPU (xe's
+ * fence callback); a batch's was written by the ring (run_job).  Frees the
+ * job's references; with vdev_lock held.
+ */
+static void job_end(struct vdev_job *job, int error)
+{
+	if (!error && job->has_ufence && !job->batch)
+		vdev_cpu_write(job->ufence_addr, &job->ufence_value, sizeof(job->ufence_value));
+	vdev_fence_signal(job->done, error);
+	vdev_fence_put(job->done);
+	for (unsigned int i = 0; i < job->num_waits; i++)
+		vdev_fence_put(i < VDEV_JOB_WAITS ? job->waits[i] : job->more_waits[i - VDEV_JOB_WAITS]);
+	free(job->more_waits);
+	*job = (struct vdev_job){ 0 };
+	pthread_cond_broadcast(&vdev_cond);
 }
 
 static void *worker(void *arg)
@@ -193,30 +378,43 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&vdev_lock);
 	for (;;) {
-		struct vdev_job job;
-		int ret;
+		struct vdev_job *job;
+		int ret = 0;
 
-		while (!q->inflight && !q->stop)
+		/* In order: the oldest job runs once its in-fences have signalled. */
+		while (!q->stop && (!q->inflight || !job_ready(&q->ring[q->ring_head])))
 			pthread_cond_wait(&vdev_cond, &vdev_lock);
 		if (q->stop)
 			break;
-		job = q->ring[q->ring_head];
-		if (!q->banned) {
+		job = &q->ring[q->ring_head];
+		if (q->banned) {
+			ret = -ECANCELED;
+		} else if (job->batch) {
+			struct vdev_job run = *job;
+
 			pthread_mutex_unlock(&vdev_lock);
 			st.tile = q->tile;
-			ret = run_batch(q->vm, job.batch, &st);
+			st.q = q;
+			ret = run_batch(q->vm, run.batch, &st);
+			/*
+			 * The ring writes the user fence after the batch, at a
+			 * GPU address: a store through the VM, which can fault.
+			 */
+			if (!ret && run.has_ufence)
+				ret = vdev_gpu_write(q->vm, q->tile, run.ufence_addr, &run.ufence_value,
+						     sizeof(run.ufence_value));
 			pthread_mutex_lock(&vdev_lock);
+			/* The ring may have grown meanwhile: find the job again. */
+			job = &q->ring[q->ring_head];
 			if (ret) {
 				q->banned = true;
 				vdev_kmsg(6, "GT%u: Fault response: Unsuccessful %d (queue %u)\n",
 					  q->eci.gt_id, ret, q->id);
-			} else if (job.has_sync) {
-				vdev_signal_sync(q->file, &job.sync);
 			}
 		}
-		q->ring_head = (q->ring_head + 1) % VDEV_QUEUE_DEPTH;
+		job_end(job, ret);
+		q->ring_head = (q->ring_head + 1) % q->ring_size;
 		q->inflight--;
-		pthread_cond_broadcast(&vdev_cond);
 	}
 	pthread_mutex_unlock(&vdev_lock);
 	return NULL;
@@ -229,8 +427,12 @@ static int ensure_worker(struct vdev_queue *q)
 
 	if (q->worker_running && q->worker_pid == getpid())
 		return 0;
-	/* Jobs still queued here were the parent's (fork): not ours to run. */
-	if (q->worker_pid != getpid()) {
+	/*
+	 * Jobs still queued here were the parent's (fork): not ours to run,
+	 * and their fences are the parent's copies (left, not freed).
+	 */
+	if (q->worker_pid && q->worker_pid != getpid()) {
+		memset(q->ring, 0, q->ring_size * sizeof(*q->ring));
 		q->ring_head = 0;
 		q->inflight = 0;
 	}
@@ -260,12 +462,17 @@ int vdev_queue_create(struct vdev_file *f, struct drm_xe_exec_queue_create *a)
 		.bind_queue = eci.engine_class == DRM_XE_ENGINE_CLASS_VM_BIND,
 	};
 	if (!q->bind_queue) {
-		int ret = ensure_worker(q);
+		int ret;
 
+		q->ring_size = VDEV_QUEUE_DEPTH;
+		q->ring = calloc(q->ring_size, sizeof(*q->ring));
+		ret = q->ring ? ensure_worker(q) : -ENOMEM;
 		if (ret) {
+			free(q->ring);
 			free(q);
 			return ret;
 		}
+		vdev_fence_reserve(2 * VDEV_QUEUE_DEPTH);
 	}
 	q->next = f->queues;
 	f->queues = q;
@@ -273,17 +480,29 @@ int vdev_queue_create(struct vdev_file *f, struct drm_xe_exec_queue_create *a)
 	return 0;
 }
 
-/* Stops the worker after its current batch; called with vdev_lock held. */
+/*
+ * Stops the worker after its current batch and cancels the jobs left (xe
+ * kills a destroyed queue: their fences signal with an error); frees the
+ * queue.  Called with vdev_lock held.
+ */
 static void stop_queue(struct vdev_queue *q)
 {
-	if (q->worker_running && q->worker_pid == getpid()) {
+	bool ours = q->worker_pid == getpid();
+
+	if (q->worker_running && ours) {
 		q->stop = true;
 		pthread_cond_broadcast(&vdev_cond);
 		pthread_mutex_unlock(&vdev_lock);
 		pthread_join(q->worker, NULL);
 		pthread_mutex_lock(&vdev_lock);
 	}
-	q->inflight = 0;
+	for (; ours && q->inflight; q->inflight--) {
+		job_end(&q->ring[q->ring_head], -ECANCELED);
+		q->ring_head = (q->ring_head + 1) % q->ring_size;
+	}
+	vdev_bind_forget(q->file, NULL, q);
+	free(q->ring);
+	free(q);
 }
 
 static struct vdev_queue *find_queue(struct vdev_file *f, uint32_t id)
@@ -306,7 +525,6 @@ int vdev_queue_destroy(struct vdev_file *f, struct drm_xe_exec_queue_destroy *a)
 
 			*pp = q->next;
 			stop_queue(q);
-			free(q);
 			return 0;
 		}
 	return -ENOENT;
@@ -323,39 +541,86 @@ int vdev_queue_get_property(struct vdev_file *f, struct drm_xe_exec_queue_get_pr
 	return 0;
 }
 
-void vdev_signal_sync(struct vdev_file *f, const struct drm_xe_sync *s)
+/* Room for one more job: the ring doubles when full (rarely: see vdev.h). */
+static int ring_room(struct vdev_queue *q)
 {
-	if (s->type == DRM_XE_SYNC_TYPE_USER_FENCE) {
-		vdev_cpu_write(s->addr, &s->timeline_value, sizeof(s->timeline_value));
-	} else {
-		struct vdev_syncobj *obj = vdev_syncobj_find(f, s->handle);
+	struct vdev_job *grown;
 
-		if (obj)
-			obj->signaled = true;
+	if (q->inflight >= VDEV_MAX_JOBS)
+		return -EAGAIN;	/* xe: XE_MAX_JOB_COUNT_PER_EXEC_QUEUE reached */
+	if (q->inflight < q->ring_size)
+		return 0;
+	grown = calloc(q->ring_size * 2, sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < q->inflight; i++)
+		grown[i] = q->ring[(q->ring_head + i) % q->ring_size];
+	free(q->ring);
+	q->ring = grown;
+	q->ring_size *= 2;
+	q->ring_head = 0;
+	return 0;
+}
+
+/* The job's in-fences: a few inline, more in an allocated array. */
+static int job_waits(struct vdev_file *f, struct vdev_job *job, const struct drm_xe_sync *syncs,
+		     uint32_t num)
+{
+	struct vdev_fence **all;
+	int n = vdev_sync_in_fences(f, syncs, num, job->waits, VDEV_JOB_WAITS);
+
+	if (n != -E2BIG) {
+		job->num_waits = n > 0 ? (unsigned int)n : 0;
+		return n < 0 ? n : 0;
 	}
-	pthread_cond_broadcast(&vdev_cond);
+	all = calloc(num, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	n = vdev_sync_in_fences(f, syncs, num, all, num);
+	if (n < 0) {
+		free(all);
+		return n;
+	}
+	for (int i = 0; i < n && i < VDEV_JOB_WAITS; i++)
+		job->waits[i] = all[i];
+	if (n > VDEV_JOB_WAITS) {
+		memmove(all, all + VDEV_JOB_WAITS, (n - VDEV_JOB_WAITS) * sizeof(*all));
+		job->more_waits = all;
+	} else {
+		free(all);
+	}
+	job->num_waits = (unsigned int)n;
+	return 0;
 }
 
 int vdev_exec(struct vdev_file *f, struct drm_xe_exec *a)
 {
-	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs;
+	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs, *ufence;
 	struct vdev_queue *q = find_queue(f, a->exec_queue_id);
-	struct vdev_job *job;
+	struct vdev_job job = { .batch = a->address };
 	int ret;
 
 	if ((ret = vdev_check_exec(f, a, q)))
 		return ret;
-	if ((ret = ensure_worker(q)))
+	/* 0 batches: a job of syncs only (xe signals its out-syncs after the in-syncs). */
+	if (!a->num_batch_buffer)
+		job.batch = 0;
+	if ((ret = ensure_worker(q)) || (ret = ring_room(q)))
 		return ret;
-	if (q->inflight == VDEV_QUEUE_DEPTH)
-		return -EBUSY;	/* the ring is full: the caller may wait and retry */
-	job = &q->ring[(q->ring_head + q->inflight) % VDEV_QUEUE_DEPTH];
-	*job = (struct vdev_job){ .batch = a->address };
-	for (uint32_t i = 0; i < a->num_syncs; i++)
-		if (syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL) {
-			job->sync = syncs[i];
-			job->has_sync = true;
-		}
+	if ((ret = job_waits(f, &job, syncs, a->num_syncs)))
+		return ret;
+	job.done = vdev_fence_new();
+	if (!job.done) {
+		job_end(&job, 0);
+		return -ENOMEM;
+	}
+	if ((ufence = vdev_sync_ufence(syncs, a->num_syncs))) {
+		job.has_ufence = true;
+		job.ufence_addr = ufence->addr;
+		job.ufence_value = ufence->timeline_value;
+	}
+	vdev_sync_out_fences(f, syncs, a->num_syncs, job.done);
+	q->ring[(q->ring_head + q->inflight) % q->ring_size] = job;
 	q->inflight++;
 	pthread_cond_broadcast(&vdev_cond);
 	return 0;
@@ -438,13 +703,12 @@ int vdev_wait_ufence(struct vdev_file *f, struct drm_xe_wait_user_fence *a)
 void vdev_file_release(struct vdev_file *f)
 {
 	pthread_mutex_lock(&vdev_lock);
-	vdev_bind_forget(f);
+	vdev_bind_forget(f, NULL, NULL);
 	while (f->queues) {
 		struct vdev_queue *q = f->queues;
 
 		f->queues = q->next;
 		stop_queue(q);
-		free(q);
 	}
 	while (f->vms) {
 		struct drm_xe_vm_destroy d = { .vm_id = f->vms->id };
@@ -457,6 +721,7 @@ void vdev_file_release(struct vdev_file *f)
 		struct vdev_syncobj *s = f->syncobjs;
 
 		f->syncobjs = s->next;
+		vdev_fence_put(s->fence);
 		free(s);
 	}
 	pthread_mutex_unlock(&vdev_lock);

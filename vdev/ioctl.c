@@ -91,7 +91,10 @@ static int syncobj_create(struct vdev_file *f, struct drm_syncobj_create *a)
 	if (!s)
 		return -ENOMEM;
 	s->handle = f->next_id++;
-	s->signaled = a->flags & DRM_SYNCOBJ_CREATE_SIGNALED;
+	if (a->flags & DRM_SYNCOBJ_CREATE_SIGNALED) {
+		s->fence = vdev_fence_new();
+		vdev_fence_signal(s->fence, 0);
+	}
 	s->next = f->syncobjs;
 	f->syncobjs = s;
 	a->handle = s->handle;
@@ -105,6 +108,7 @@ static int syncobj_destroy(struct vdev_file *f, struct drm_syncobj_destroy *a)
 			struct vdev_syncobj *s = *pp;
 
 			*pp = s->next;
+			vdev_fence_put(s->fence);
 			free(s);
 			return 0;
 		}
@@ -118,14 +122,21 @@ static int syncobj_set(struct vdev_file *f, struct drm_syncobj_array *a, bool va
 	for (uint32_t i = 0; i < a->count_handles; i++)
 		if (!vdev_syncobj_find(f, h[i]))
 			return -ENOENT;
-	for (uint32_t i = 0; i < a->count_handles; i++)
-		vdev_syncobj_find(f, h[i])->signaled = value;
-	if (value)
-		pthread_cond_broadcast(&vdev_cond);
+	/* SIGNAL gives a signalled stub fence, RESET none (drm_syncobj). */
+	for (uint32_t i = 0; i < a->count_handles; i++) {
+		struct vdev_syncobj *s = vdev_syncobj_find(f, h[i]);
+
+		vdev_fence_put(s->fence);
+		s->fence = value ? vdev_fence_new() : NULL;
+		vdev_fence_signal(s->fence, 0);
+	}
 	return 0;
 }
 
-/* Whether the wait is over; -ENOENT for an unknown handle. */
+/*
+ * Whether the wait is over; -ENOENT for an unknown handle, -EINVAL for one
+ * without a fence unless the caller waits for its submission too.
+ */
 static int syncobjs_done(struct vdev_file *f, struct drm_syncobj_wait *a)
 {
 	const uint32_t *h = (const uint32_t *)(uintptr_t)a->handles;
@@ -134,13 +145,18 @@ static int syncobjs_done(struct vdev_file *f, struct drm_syncobj_wait *a)
 	for (uint32_t i = 0; i < a->count_handles; i++) {
 		struct vdev_syncobj *s = vdev_syncobj_find(f, h[i]);
 
+		bool signaled;
+
 		if (!s)
 			return -ENOENT;
-		if (!all && s->signaled) {
+		if (!s->fence && !(a->flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT))
+			return -EINVAL;
+		signaled = s->fence && s->fence->signaled;
+		if (!all && signaled) {
 			a->first_signaled = i;
 			return 1;
 		}
-		if (all && !s->signaled)
+		if (all && !signaled)
 			return 0;
 	}
 	return all;

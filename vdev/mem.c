@@ -25,10 +25,31 @@ static int vm_io(uint64_t addr, void *buf, size_t len, bool write)
 	return n == (ssize_t)len ? 0 : -EFAULT;
 }
 
+static bool cpu_writable(uint64_t addr);
+
+/*
+ * A CPU read of a write-only mapping: the kernel's copy_from_user reads it
+ * (x86 has no write-only pages) where process_vm_readv refuses it (GUP
+ * wants VM_READ).  Only for the ioctl's own copies, never for the GPU:
+ * hmm_range_fault refuses such a VMA too.
+ */
+static int write_only_read(uint64_t addr, void *buf, size_t len)
+{
+	uint64_t last = (addr + len - 1) & ~4095ull;
+
+	for (uint64_t p = addr & ~4095ull; p <= last; p += 4096)
+		if (!cpu_writable(p))
+			return -EFAULT;
+	memcpy(buf, (const void *)(uintptr_t)addr, len);
+	return 0;
+}
+
 /* Program memory by address, VRAM pages included (user fences may be there). */
 static int cpu_io(uint64_t addr, void *buf, size_t len, bool write)
 {
 	if (!vm_io(addr, buf, len, write))
+		return 0;
+	if (!write && !write_only_read(addr, buf, len))
 		return 0;
 	for (size_t done = 0; done < len;) {
 		uint64_t at = addr + done;
@@ -140,8 +161,21 @@ static int check_window(uint64_t va)
 	return 0;
 }
 
-/* One access within one page of the mirror. */
+static int mirror_page_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
+			  bool write);
+
+/* One access within one page of the mirror; a good one leaves a live range. */
 static int mirror_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
+{
+	int ret = mirror_page_io(vm, tile, va, buf, len, write);
+
+	if (!ret)
+		vdev_live_touch(vm, va);
+	return ret;
+}
+
+static int mirror_page_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
+			  bool write)
 {
 	int where, ret;
 
@@ -164,20 +198,68 @@ static int mirror_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_
 	return ret == -ENOENT ? vm_io(va, buf, len, write) : ret;
 }
 
-/* One access: BO, mirror, or a failed fault (-EFAULT); the VM's read lock held. */
-static int gpu_io_locked(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
-			 bool write)
+/*
+ * Nothing bound at [va, va + len): a fault, or on a scratch-page VM the
+ * scratch page (reads give zeroes, writes vanish).
+ */
+static bool any_binding(struct vdev_vm *vm, uint64_t va, size_t len)
 {
-	struct vdev_bo_map *m = bo_map_at(vm, va, len);
+	for (struct vdev_bo_map *m = vm->maps; m; m = m->next)
+		if (m->end > va && m->start < va + len)
+			return true;
+	for (unsigned int i = 0; i < vm->num_mirror; i++)
+		if (vm->mirror[i].end > va && vm->mirror[i].start < va + len)
+			return true;
+	return false;
+}
 
-	if (m) {
-		off_t off = (off_t)(m->offset + (va - m->start));
-		ssize_t n;
+/* A BO, userptr or NULL binding holding the whole access. */
+static int map_io(struct vdev_bo_map *m, uint64_t va, void *buf, size_t len, bool write)
+{
+	uint64_t off = m->offset + (va - m->start);
+	ssize_t n;
 
-		if (write && m->readonly)
-			return -EACCES;
-		n = write ? pwrite(m->bo->memfd, buf, len, off) : pread(m->bo->memfd, buf, len, off);
+	if (write && m->readonly)
+		return -EACCES;
+	switch (m->kind) {
+	case VDEV_MAP_NULL:
+		if (!write)
+			memset(buf, 0, len);
+		return 0;
+	case VDEV_MAP_USERPTR:
+		/*
+		 * The pages behind the CPU address now: what a fault (fault
+		 * mode) or the repin of an invalidated userptr at the next
+		 * exec (dma-fence mode) finds.  Gone pages fail the access:
+		 * xe zaps an invalidated userptr that cannot be repinned.
+		 */
+		return vm_io(off, buf, len, write);
+	default:
+		n = write ? pwrite(m->bo->memfd, buf, len, (off_t)off)
+			  : pread(m->bo->memfd, buf, len, (off_t)off);
 		return n == (ssize_t)len ? 0 : -EFAULT;
+	}
+}
+
+/* The binding holding @va; *@len is cut at its end. */
+static struct vdev_bo_map *map_piece(struct vdev_vm *vm, uint64_t va, size_t *len)
+{
+	for (struct vdev_bo_map *m = vm->maps; m; m = m->next)
+		if (va >= m->start && va < m->end) {
+			if (*len > m->end - va)
+				*len = m->end - va;
+			return m;
+		}
+	return NULL;
+}
+
+/* Part of an access outside any binding: the mirror, scratch, or a failed fault (-EFAULT). */
+static int unbound_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len, bool write)
+{
+	if ((vm->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE) && !any_binding(vm, va, len)) {
+		if (!write)
+			memset(buf, 0, len);
+		return 0;
 	}
 	if (!mirrored(vm, va, len))
 		return -EFAULT;
@@ -189,6 +271,28 @@ static int gpu_io_locked(struct vdev_vm *vm, int tile, uint64_t va, void *buf, s
 		if (n > len - done)
 			n = len - done;
 		if ((ret = mirror_io(vm, tile, at, (uint8_t *)buf + done, n, write)))
+			return ret;
+		done += n;
+	}
+	return 0;
+}
+
+/* One access, cut where bindings begin and end; the VM's read lock held. */
+static int gpu_io_locked(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t len,
+			 bool write)
+{
+	for (size_t done = 0; done < len;) {
+		uint64_t at = va + done;
+		size_t n = PAGE - (at & (PAGE - 1));
+		struct vdev_bo_map *m;
+		int ret;
+
+		if (n > len - done)
+			n = len - done;
+		m = map_piece(vm, at, &n);
+		ret = m ? map_io(m, at, (uint8_t *)buf + done, n, write)
+			: unbound_io(vm, tile, at, (uint8_t *)buf + done, n, write);
+		if (ret)
 			return ret;
 		done += n;
 	}
@@ -241,19 +345,26 @@ static bool cpu_writable(uint64_t addr)
  */
 int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va)
 {
+	enum vdev_map_kind kind = VDEV_MAP_BO;
 	struct vdev_bo_map *m;
-	uint32_t old;
+	uint64_t cpu = va;
+	uint32_t old, atomic;
 	int ret;
 
 	if (va & 3)
 		return -EFAULT;
 	if ((ret = gpu_io(vm, tile, va, &old, 4, false)))
 		return ret;
-	/* BO pages: only GPUs touch them; one lock makes every engine's increment whole. */
 	pthread_rwlock_rdlock(&vm->lock);
 	m = bo_map_at(vm, va, 4);
-	pthread_rwlock_unlock(&vm->lock);
 	if (m) {
+		kind = m->kind;
+		cpu = m->offset + (va - m->start);
+	}
+	atomic = vdev_atomic_attr(vm, va);
+	pthread_rwlock_unlock(&vm->lock);
+	if (m && kind == VDEV_MAP_BO) {
+		/* BO pages: only GPUs touch them; one lock makes every engine's increment whole. */
 		static pthread_mutex_t bo_atomics = PTHREAD_MUTEX_INITIALIZER;
 
 		pthread_mutex_lock(&bo_atomics);
@@ -264,12 +375,16 @@ int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va)
 		pthread_mutex_unlock(&bo_atomics);
 		return ret;
 	}
-	/* The read above did the fault handling (migration, windows, peer checks). */
-	ret = vdev_vram_atomic_inc(va);
-	if (ret != -ENOENT)
-		return ret;
-	if (!cpu_writable(va))
+	if (m && kind == VDEV_MAP_NULL)
+		return 0;
+	/* madvise ATOMIC_CPU: only the CPU may do atomics there, a GPU atomic faults. */
+	if (!m && atomic == DRM_XE_ATOMIC_CPU)
 		return -EACCES;
-	__atomic_fetch_add((uint32_t *)(uintptr_t)va, 1, __ATOMIC_SEQ_CST);
+	/* The read above did the fault handling (migration, windows, peer checks). */
+	if (!m && (ret = vdev_vram_atomic_inc(va)) != -ENOENT)
+		return ret;
+	if (!cpu_writable(cpu))
+		return -EACCES;
+	__atomic_fetch_add((uint32_t *)(uintptr_t)cpu, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }

@@ -69,14 +69,23 @@ struct vdev_range {
 struct vdev_bo {
 	uint32_t handle;
 	uint64_t size;
+	unsigned int maps;		/* bindings of it; a closed BO lives until they go */
+	bool closed;
 	int memfd;			/* the BO's backing store */
 	struct vdev_bo *next;
 };
 
-/* A BO bound into a VM: [start, end) maps bo from offset. */
+enum vdev_map_kind {
+	VDEV_MAP_BO,			/* bo from offset */
+	VDEV_MAP_USERPTR,		/* program memory from CPU address offset */
+	VDEV_MAP_NULL,			/* DRM_XE_VM_BIND_FLAG_NULL: reads 0, writes dropped */
+};
+
+/* A binding of a VM other than the CPU address mirror: [start, end). */
 struct vdev_bo_map {
 	uint64_t start, end, offset;
-	struct vdev_bo *bo;
+	enum vdev_map_kind kind;
+	struct vdev_bo *bo;		/* VDEV_MAP_BO */
 	bool readonly;
 	struct vdev_bo_map *next;
 };
@@ -107,22 +116,45 @@ struct vdev_vm {
 	unsigned int num_mirror;
 	struct vdev_bo_map *maps;
 	struct vdev_attr *attrs;
+	pthread_mutex_t live_lock;	/* the GPU's live mirror ranges (svmrange.c) */
+	struct vdev_range *live;	/* sorted, disjoint */
+	unsigned int num_live;
 	uint64_t bind_last_ns[VDEV_MAX_TILES];	/* default bind queue, per tile (bind.c) */
 	struct vdev_vm *next;
 };
 
+/*
+ * A dma-fence: signalled once, maybe with an error.  Jobs, binds and
+ * syncobjs share them by reference (syncs.c); all under vdev_lock.
+ */
+struct vdev_fence {
+	unsigned int refs;
+	bool signaled;
+	int error;
+	struct vdev_fence *next_free;
+};
+
+#define VDEV_JOB_WAITS 4
+
 struct vdev_job {
-	uint64_t batch;
-	struct drm_xe_sync sync;	/* at most one user fence / syncobj signal */
-	bool has_sync;
+	uint64_t batch;			/* 0: no batch, only syncs (num_batch_buffer 0) */
+	struct vdev_fence *done;	/* signalled when the job ends, failed or not */
+	struct vdev_fence *waits[VDEV_JOB_WAITS];	/* in-fences not yet signalled */
+	struct vdev_fence **more_waits;	/* beyond VDEV_JOB_WAITS (allocated) */
+	unsigned int num_waits;
+	bool has_ufence;		/* written by the ring after a batch that completed */
+	uint64_t ufence_addr, ufence_value;
 };
 
 /*
- * Jobs wait in a fixed ring, not in allocated nodes: an allocation at exec
- * time could be mapped into a hole the test just cut and is about to check
- * (sanitizer runtimes map their bookkeeping anywhere).
+ * Jobs wait in a ring allocated with the queue and grown (rarely) when it
+ * fills: an allocation at every exec could be mapped into a hole the test
+ * just cut and is about to check (sanitizer runtimes map their bookkeeping
+ * anywhere).  xe refuses an exec with EAGAIN once a queue has
+ * XE_MAX_JOB_COUNT_PER_EXEC_QUEUE (1000) jobs.
  */
 #define VDEV_QUEUE_DEPTH 64
+#define VDEV_MAX_JOBS 1000
 
 struct vdev_file;
 
@@ -138,15 +170,15 @@ struct vdev_queue {
 	bool worker_running;
 	pid_t worker_pid;		/* the process the worker belongs to (fork) */
 	pthread_t worker;
-	struct vdev_job ring[VDEV_QUEUE_DEPTH];
-	unsigned int ring_head, inflight;	/* oldest job, jobs queued */
+	struct vdev_job *ring;
+	unsigned int ring_size, ring_head, inflight;	/* oldest job, jobs queued */
 	bool stop;
 	struct vdev_queue *next;
 };
 
 struct vdev_syncobj {
 	uint32_t handle;
-	bool signaled;
+	struct vdev_fence *fence;	/* NULL: none (never signalled, or reset) */
 	struct vdev_syncobj *next;
 };
 
@@ -217,17 +249,49 @@ int vdev_check_wait_ufence(const struct drm_xe_wait_user_fence *a);
 /* Syncs of a VM_BIND/EXEC (xe_sync_entry_parse). */
 int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_sync *syncs,
 		     uint32_t num);
-/*
- * A bind on @q (NULL: the VM's default queue) was applied: schedules its
- * out-syncs for when every tile's job is done (bind.c).  @noop: it had
- * nothing to do; @in_syncs: it waits for something.
- */
-int vdev_bind_complete(struct vdev_file *f, struct vdev_vm *vm, struct vdev_queue *q,
-		       bool noop, bool in_syncs, const struct drm_xe_sync *syncs, uint32_t num);
-void vdev_bind_forget(struct vdev_file *f);
+/* ---- fences and syncs (syncs.c) ---- */
 
-/* Signals the sync (user fence write / syncobj) now. */
-void vdev_signal_sync(struct vdev_file *f, const struct drm_xe_sync *sync);
+/* A new unsignalled fence with one reference; NULL when out of memory. */
+struct vdev_fence *vdev_fence_new(void);
+struct vdev_fence *vdev_fence_get(struct vdev_fence *fence);
+void vdev_fence_put(struct vdev_fence *fence);
+void vdev_fence_signal(struct vdev_fence *fence, int error);
+/* Keeps @n fences ready, so that execs do not allocate (see VDEV_QUEUE_DEPTH). */
+void vdev_fence_reserve(unsigned int n);
+/*
+ * The in-fences of @syncs (syncobjs without SIGNAL) that are not signalled
+ * yet, referenced, into @out (room for @max); their number, or -EINVAL for
+ * a syncobj with no fence at all (as xe_sync_entry_parse), -E2BIG for more
+ * than @max.
+ */
+int vdev_sync_in_fences(struct vdev_file *f, const struct drm_xe_sync *syncs, uint32_t num,
+			struct vdev_fence **out, unsigned int max);
+/* Every signalling syncobj of @syncs gets @fence. */
+void vdev_sync_out_fences(struct vdev_file *f, const struct drm_xe_sync *syncs, uint32_t num,
+			  struct vdev_fence *fence);
+/* The user fence among @syncs, or NULL. */
+const struct drm_xe_sync *vdev_sync_ufence(const struct drm_xe_sync *syncs, uint32_t num);
+
+/* ---- bind timing and deferred binds (bind.c) ---- */
+
+/*
+ * Applies bind ops to @vm (vm.c); *@noop tells whether they had nothing
+ * to do.  With vdev_lock held; takes the VM's write lock.
+ */
+int vdev_bind_apply(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_vm_bind_op *ops,
+		    uint32_t num, bool *noop);
+/*
+ * A bind on @q (NULL: the VM's default queue): applied now and its
+ * out-syncs scheduled for when every tile's job is done, or, when an
+ * in-fence is still pending or an earlier bind of the same queue waits,
+ * deferred until they signal (xe runs binds after their in-fences, in the
+ * queue's order).  Returns the ioctl's result.
+ */
+int vdev_bind_submit(struct vdev_file *f, struct vdev_vm *vm, struct vdev_queue *q,
+		     const struct drm_xe_vm_bind_op *ops, uint32_t num,
+		     const struct drm_xe_sync *syncs, uint32_t num_syncs);
+/* A file is closing / a VM or queue goes: its pending binds end (cancelled). */
+void vdev_bind_forget(struct vdev_file *f, struct vdev_vm *vm, struct vdev_queue *q);
 
 /*
  * ---- GPU memory access (mem.c) ----
@@ -243,6 +307,16 @@ int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va);
  */
 int vdev_preferred_tile(struct vdev_vm *vm, uint64_t va, int faulting_tile, uint64_t *lo,
 			uint64_t *hi);
+/* ---- live mirror ranges (svmrange.c) ---- */
+
+/* The GPU reached mirror page @va: it has a live range from now on. */
+void vdev_live_touch(struct vdev_vm *vm, uint64_t va);
+bool vdev_live_overlaps(struct vdev_vm *vm, uint64_t start, uint64_t end);
+/* Ranges overlapping [start, end) go, whole (a partial CPU unmap ends a range). */
+void vdev_live_remove(struct vdev_vm *vm, uint64_t start, uint64_t end);
+
+/* The madvise'd atomic policy at @va (DRM_XE_ATOMIC_*); the VM's lock held. */
+uint32_t vdev_atomic_attr(struct vdev_vm *vm, uint64_t va);
 /* PREFETCH of [start, end) to @region (0 system, 1.. tile VRAM, -1 advised). */
 int vdev_prefetch(struct vdev_vm *vm, uint64_t start, uint64_t end, int region);
 

@@ -40,6 +40,7 @@ int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a)
 	if (!vm)
 		return -ENOMEM;
 	pthread_rwlock_init(&vm->lock, NULL);
+	pthread_mutex_init(&vm->live_lock, NULL);
 	vm->id = f->next_id++;
 	vm->flags = a->flags;
 	vm->next = f->vms;
@@ -48,13 +49,15 @@ int vdev_vm_create(struct vdev_file *f, struct drm_xe_vm_create *a)
 	return 0;
 }
 
+static void drop_map(struct vdev_bo_map *m);
+
 static void free_vm(struct vdev_vm *vm)
 {
 	while (vm->maps) {
 		struct vdev_bo_map *m = vm->maps;
 
 		vm->maps = m->next;
-		free(m);
+		drop_map(m);
 	}
 	while (vm->attrs) {
 		struct vdev_attr *at = vm->attrs;
@@ -63,6 +66,8 @@ static void free_vm(struct vdev_vm *vm)
 		free(at);
 	}
 	free(vm->mirror);
+	free(vm->live);
+	pthread_mutex_destroy(&vm->live_lock);
 	pthread_rwlock_destroy(&vm->lock);
 	free(vm);
 }
@@ -81,6 +86,7 @@ int vdev_vm_destroy(struct vdev_file *f, struct drm_xe_vm_destroy *a)
 				if (q->vm == vm)
 					return -EBUSY;
 			*pp = vm->next;
+			vdev_bind_forget(f, vm, NULL);
 			free_vm(vm);
 			return 0;
 		}
@@ -95,6 +101,7 @@ static int mirror_remove(struct vdev_vm *vm, uint64_t start, uint64_t end)
 
 	if (!out)
 		return -ENOMEM;
+	vdev_live_remove(vm, start, end);
 	for (unsigned int i = 0; i < vm->num_mirror; i++) {
 		struct vdev_range r = vm->mirror[i];
 
@@ -128,19 +135,55 @@ static int mirror_add(struct vdev_vm *vm, uint64_t start, uint64_t end)
 	return 0;
 }
 
-static void maps_remove(struct vdev_vm *vm, uint64_t start, uint64_t end)
+/* A BO closed while bound goes with its last mapping (GEM_CLOSE defers). */
+static void drop_map(struct vdev_bo_map *m)
+{
+	struct vdev_bo *bo = m->kind == VDEV_MAP_BO ? m->bo : NULL;
+
+	free(m);
+	if (bo && !--bo->maps && bo->closed) {
+		vdev_real_close(bo->memfd);
+		free(bo);
+	}
+}
+
+/* Bindings end where [start, end) is unbound; what lies outside stays (split). */
+static int maps_remove(struct vdev_vm *vm, uint64_t start, uint64_t end)
 {
 	for (struct vdev_bo_map **pp = &vm->maps; *pp;) {
 		struct vdev_bo_map *m = *pp;
 
-		if (m->end > start && m->start < end) {
-			/* Partial unbinds of BOs are not needed by the suite: whole mappings go. */
-			*pp = m->next;
-			free(m);
-		} else {
+		if (m->end <= start || m->start >= end) {
 			pp = &m->next;
+			continue;
 		}
+		if (m->start < start && m->end > end) {
+			struct vdev_bo_map *tail = malloc(sizeof(*tail));
+
+			if (!tail)
+				return -ENOMEM;
+			*tail = *m;
+			if (m->kind == VDEV_MAP_BO)
+				m->bo->maps++;
+			tail->offset += end - m->start;
+			tail->start = end;
+			m->end = start;
+			m->next = tail;
+			return 0;
+		}
+		if (m->start < start) {
+			m->end = start;
+		} else if (m->end > end) {
+			m->offset += end - m->start;
+			m->start = end;
+		} else {
+			*pp = m->next;
+			drop_map(m);
+			continue;
+		}
+		pp = &m->next;
 	}
+	return 0;
 }
 
 /* AUTORESET attributes fall back to defaults when their range is unbound. */
@@ -177,8 +220,9 @@ static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 
 	switch (op->op) {
 	case DRM_XE_VM_BIND_OP_MAP:
-		maps_remove(vm, start, end);
 		if (op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR) {
+			if ((ret = maps_remove(vm, start, end)))
+				return ret;
 			if ((ret = mirror_add(vm, start, end)))
 				return ret;
 			if (op->flags & DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET) {
@@ -192,22 +236,57 @@ static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 			}
 			return 0;
 		}
-		if ((ret = mirror_remove(vm, start, end)))
+		/* a BO or NULL binding */
+		__attribute__((fallthrough));
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+		if ((ret = maps_remove(vm, start, end)) || (ret = mirror_remove(vm, start, end)))
 			return ret;
 		m = calloc(1, sizeof(*m));
 		if (!m)
 			return -ENOMEM;
-		*m = (struct vdev_bo_map){ start, end, op->obj_offset, vdev_bo_find(f, op->obj),
-					   op->flags & DRM_XE_VM_BIND_FLAG_READONLY, vm->maps };
+		*m = (struct vdev_bo_map){
+			.start = start, .end = end, .offset = op->obj_offset,
+			.kind = op->op == DRM_XE_VM_BIND_OP_MAP_USERPTR ? VDEV_MAP_USERPTR :
+				(op->flags & DRM_XE_VM_BIND_FLAG_NULL) ? VDEV_MAP_NULL : VDEV_MAP_BO,
+			.readonly = op->flags & DRM_XE_VM_BIND_FLAG_READONLY,
+			.next = vm->maps,
+		};
+		if (m->kind == VDEV_MAP_BO) {
+			/* A deferred bind may find its BO closed meanwhile. */
+			if (!(m->bo = vdev_bo_find(f, op->obj))) {
+				free(m);
+				return -ENOENT;
+			}
+			m->bo->maps++;
+		}
 		vm->maps = m;
 		return 0;
 	case DRM_XE_VM_BIND_OP_UNMAP:
-		maps_remove(vm, start, end);
+		if ((ret = maps_remove(vm, start, end)))
+			return ret;
 		attrs_remove(vm, start, end, true);
 		return mirror_remove(vm, start, end);
+	case DRM_XE_VM_BIND_OP_UNMAP_ALL: {
+		struct vdev_bo *bo = vdev_bo_find(f, op->obj);
+
+		/* Every binding of the BO in this VM, wherever it is. */
+		for (struct vdev_bo_map **pp = &vm->maps; *pp;) {
+			m = *pp;
+			if (m->kind == VDEV_MAP_BO && m->bo == bo) {
+				*pp = m->next;
+				drop_map(m);
+			} else {
+				pp = &m->next;
+			}
+		}
+		return 0;
+	}
 	case DRM_XE_VM_BIND_OP_PREFETCH:
 		if (!bound(vm, start, end))
 			return -EINVAL;
+		/* BOs and userptrs keep their placement: vdev does not model BO residency. */
+		if (!(op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR))
+			return 0;
 		return vdev_prefetch(vm, start, end, (int32_t)op->prefetch_mem_region_instance);
 	}
 	return -EINVAL;
@@ -218,7 +297,6 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 	const struct drm_xe_sync *syncs = (const struct drm_xe_sync *)(uintptr_t)a->syncs;
 	const struct drm_xe_vm_bind_op *ops;
 	struct vdev_queue *q = NULL;
-	bool noop = true, in_syncs = false;
 	struct vdev_vm *vm = NULL;
 	int ret;
 
@@ -226,21 +304,50 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 		return ret;
 	ops = a->num_binds > 1 ? (const struct drm_xe_vm_bind_op *)(uintptr_t)a->vector_of_binds
 			       : &a->bind;
+	/*
+	 * Unbinding or overwriting mirror ranges the GPU still maps is
+	 * refused (xe_vm.c: xe_svm_has_mapping); a new mirror bind over them
+	 * may replace them.
+	 */
+	for (uint32_t i = 0; i < a->num_binds; i++)
+		if ((ops[i].op == DRM_XE_VM_BIND_OP_UNMAP || ops[i].op == DRM_XE_VM_BIND_OP_MAP_USERPTR ||
+		     (ops[i].op == DRM_XE_VM_BIND_OP_MAP &&
+		      !(ops[i].flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR))) &&
+		    vdev_live_overlaps(vm, ops[i].addr, ops[i].addr + ops[i].range))
+			return vdev_reject(-EBUSY, "xe_svm_has_mapping");
+	return vdev_bind_submit(f, vm, q, ops, a->num_binds, syncs, a->num_syncs);
+}
+
+static bool bo_bound(struct vdev_vm *vm, struct vdev_bo *bo)
+{
+	for (struct vdev_bo_map *m = vm->maps; m; m = m->next)
+		if (m->kind == VDEV_MAP_BO && m->bo == bo)
+			return true;
+	return false;
+}
+
+int vdev_bind_apply(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_vm_bind_op *ops,
+		    uint32_t num, bool *noop)
+{
+	int ret = 0;
+
+	*noop = true;
 	pthread_rwlock_wrlock(&vm->lock);
-	for (uint32_t i = 0; i < a->num_binds; i++) {
+	for (uint32_t i = 0; i < num && !ret; i++) {
 		/* An UNMAP of nothing bound is no work, as in xe. */
-		if (ops[i].op != DRM_XE_VM_BIND_OP_UNMAP ||
-		    bound(vm, ops[i].addr, ops[i].addr + ops[i].range))
-			noop = false;
-		if ((ret = apply_op(f, vm, &ops[i]))) {
-			pthread_rwlock_unlock(&vm->lock);
-			return ret;
+		if (ops[i].op == DRM_XE_VM_BIND_OP_UNMAP_ALL) {
+			struct vdev_bo *bo = vdev_bo_find(f, ops[i].obj);
+
+			if (bo && bo_bound(vm, bo))
+				*noop = false;
+		} else if (ops[i].op != DRM_XE_VM_BIND_OP_UNMAP ||
+			   bound(vm, ops[i].addr, ops[i].addr + ops[i].range)) {
+			*noop = false;
 		}
+		ret = apply_op(f, vm, &ops[i]);
 	}
 	pthread_rwlock_unlock(&vm->lock);
-	for (uint32_t i = 0; i < a->num_syncs; i++)
-		in_syncs |= !(syncs[i].flags & DRM_XE_SYNC_FLAG_SIGNAL);
-	return vdev_bind_complete(f, vm, q, noop, in_syncs, syncs, a->num_syncs);
+	return ret;
 }
 
 /* ---- madvise and the range query ---- */
@@ -312,6 +419,11 @@ static struct vdev_attr attr_at(struct vdev_vm *vm, uint64_t addr)
 		if (addr >= at->start && addr < at->end)
 			return *at;
 	return (struct vdev_attr){ .devmem_fd = 0 };
+}
+
+uint32_t vdev_atomic_attr(struct vdev_vm *vm, uint64_t va)
+{
+	return attr_at(vm, va).atomic;
 }
 
 static bool same_attr(const struct vdev_attr *x, const struct vdev_attr *y)
@@ -416,17 +528,21 @@ int vdev_gem_mmap_offset(struct vdev_file *f, struct drm_xe_gem_mmap_offset *a)
 	return 0;
 }
 
+/*
+ * The handle goes at once; a BO still bound lives on until its last
+ * binding goes (xe keeps a reference per VMA).
+ */
 int vdev_gem_close(struct vdev_file *f, uint32_t handle)
 {
 	for (struct vdev_bo **pp = &f->bos; *pp; pp = &(*pp)->next)
 		if ((*pp)->handle == handle) {
 			struct vdev_bo *bo = *pp;
 
-			for (struct vdev_vm *vm = f->vms; vm; vm = vm->next)
-				for (struct vdev_bo_map *m = vm->maps; m; m = m->next)
-					if (m->bo == bo)
-						return -EBUSY;
 			*pp = bo->next;
+			if (bo->maps) {
+				bo->closed = true;
+				return 0;
+			}
 			vdev_real_close(bo->memfd);
 			free(bo);
 			return 0;
@@ -445,6 +561,7 @@ void vdev_cpu_unmapped(struct vdev_file *files, uint64_t start, uint64_t end)
 		for (struct vdev_vm *vm = f->vms; vm; vm = vm->next) {
 			bool reset = false;
 
+			vdev_live_remove(vm, start, end);
 			for (struct vdev_attr *at = vm->attrs; at; at = at->next)
 				reset |= at->autoreset && at->end > start && at->start < end;
 			if (!reset)
