@@ -507,8 +507,8 @@ static void double_map(struct svm_scenario_ctx *ctx)
 
 /* ---- exclusive access and fork -------------------------------------------- */
 
-#define HMM_FORK_WAIT_S 10
-#define HMM_SYNC_MS 5000
+#define HMM_FORK_WAIT_S SCN_HANG_S
+#define HMM_SYNC_MS (SCN_HANG_S * 1000)
 
 /**
  * SUBTEST: exclusive-mprotect

@@ -143,8 +143,11 @@ static void test_fault_unmapped(bool with_queue_id)
 	igt_assert_f(ret == (with_queue_id ? -EIO : -ETIME), "wait: %s, expected %s\n",
 		     strerror(-ret), strerror(with_queue_id ? EIO : ETIME));
 	igt_assert_eq_u64(*fence, 0);
-	/* Without the queue id the wait may end before the fault is handled. */
-	for (int i = 0; i < 100 && __xe_exec_queue_banned(xe_fd, v.queue) == 0; i++)
+	/*
+	 * Without the queue id the wait may end before the fault is handled;
+	 * the ban follows soon after, 10 s is a hang detector.
+	 */
+	for (int i = 0; i < 1000 && __xe_exec_queue_banned(xe_fd, v.queue) == 0; i++)
 		usleep(10000);
 	igt_assert_eq(__xe_exec_queue_banned(xe_fd, v.queue), 1);
 	free((void *)fence);

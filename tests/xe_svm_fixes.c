@@ -686,7 +686,7 @@ static const struct fence_case fence_cases[] = {
  * SUBTEST: bind-fence-repeated-%s
  * Description: Twenty rounds of a real bind then a bind with nothing to
  *   do, %arg[1], each no-op out-fence checked against the bind before it
- *   on every tile as in bind-fence-%s-%s-%s-%s.
+ *   on every tile as in the single-round bind-fence subtests.
  * Functionality: vm_bind, fences, multi-tile
  * Kernel change: xe pagemap fixes, June 2026, fix C (see bind-fence-*)
  *

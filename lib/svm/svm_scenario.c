@@ -26,7 +26,18 @@
 #define MAX_FDS 16
 #define MAX_DEVS 4
 #define MAX_THREADS 8
-#define JOIN_TIMEOUT_S 5
+/*
+ * Hang detectors, not performance checks: no busy machine comes near
+ * SCN_HANG_S (the slowest threaded scenario, threads-disjoint-thp on vdev's
+ * xe-pvc, takes 5 s idle and up to 14 s with both cores loaded; a real GPU
+ * far less).  It bounds scn_join_threads() and, at release, the wait for
+ * threads told to stop, which finish their current round (whose device
+ * waits have their own bound, XE_DEFAULT_TIMEOUT_NS on xe).  Waiting is a
+ * poll of per-thread "ended" flags with nanosleep(), never a blocking
+ * pthread_join(): the catalog's per-scenario alarm may siglongjmp out of
+ * the wait, and a join interrupted that way leaves the thread unjoinable.
+ */
+#define THREAD_POLL_NS (1000 * 1000)
 
 struct range {
 	void *addr;
@@ -43,9 +54,12 @@ static struct {
 	int num_fds;
 	struct svm_dev *devs[MAX_DEVS];
 	pthread_t threads[MAX_THREADS];
+	bool joined[MAX_THREADS];
 	int num_threads;
 } held;
 static atomic_bool stopping;
+/* Set by each helper thread as it ends, however it ends; indexed like held.threads. */
+static atomic_bool thread_ended[MAX_THREADS];
 
 /*
  * The checks' bounce buffers: reused, one set per thread (helper threads
@@ -236,31 +250,42 @@ void scn_close(struct svm_dev *dev)
 struct thread_call {
 	void *(*fn)(void *);
 	void *arg;
+	int slot;
 };
 
 static struct thread_call thread_calls[MAX_THREADS];
 
-/* Frees the thread's bounce buffers however it ends (igt failures pthread_exit). */
+static void mark_ended(void *arg)
+{
+	atomic_store(&thread_ended[((struct thread_call *)arg)->slot], true);
+}
+
+/*
+ * Frees the thread's bounce buffers, then says it ended, however it ends
+ * (igt failures pthread_exit).
+ */
 static void *thread_trampoline(void *arg)
 {
 	struct thread_call *call = arg;
 	void *ret;
 
+	pthread_cleanup_push(mark_ended, call);
 	pthread_cleanup_push(bounce_free, NULL);
 	ret = call->fn(call->arg);
+	pthread_cleanup_pop(1);
 	pthread_cleanup_pop(1);
 	return ret;
 }
 
 void scn_thread(void *(*fn)(void *), void *arg)
 {
-	struct thread_call *call;
-	int ret;
+	int slot = held.num_threads, ret;
 
-	igt_assert_f(held.num_threads < MAX_THREADS, "more than %d threads\n", MAX_THREADS);
-	call = &thread_calls[held.num_threads];
-	*call = (struct thread_call){ fn, arg };
-	ret = pthread_create(&held.threads[held.num_threads], NULL, thread_trampoline, call);
+	igt_assert_f(slot < MAX_THREADS, "more than %d threads\n", MAX_THREADS);
+	thread_calls[slot] = (struct thread_call){ fn, arg, slot };
+	atomic_store(&thread_ended[slot], false);
+	held.joined[slot] = false;
+	ret = pthread_create(&held.threads[slot], NULL, thread_trampoline, &thread_calls[slot]);
 	igt_assert_f(ret == 0, "pthread_create: %s\n", strerror(ret));
 	held.num_threads++;
 }
@@ -270,27 +295,55 @@ bool scn_stopping(void)
 	return atomic_load(&stopping);
 }
 
-/* Joins all threads within the timeout; the number that did not end. */
-static int join_threads(void)
+/* Joins the helper threads that have ended; the number still running. */
+static int reap_threads(void)
 {
-	struct timespec deadline;
-	int stuck = 0;
+	int running = 0;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += JOIN_TIMEOUT_S;
-	for (int i = 0; i < held.num_threads; i++)
-		if (pthread_timedjoin_np(held.threads[i], NULL, &deadline)) {
-			igt_critical("helper thread %d did not finish within %d s\n",
-				     i, JOIN_TIMEOUT_S);
-			stuck++;
+	for (int i = 0; i < held.num_threads; i++) {
+		if (held.joined[i])
+			continue;
+		if (!atomic_load(&thread_ended[i])) {
+			running++;
+			continue;
 		}
-	held.num_threads = 0;
-	return stuck;
+		/* It is past its last cleanup handler: this returns at once. */
+		pthread_join(held.threads[i], NULL);
+		held.joined[i] = true;
+	}
+	if (!running)
+		held.num_threads = 0;
+	return running;
+}
+
+/*
+ * Waits up to @seconds for every helper thread to end and joins those that
+ * did; the number still running, each logged.  They stay recorded, so a
+ * later call (or the next scenario, see scn_run) can still join them.
+ */
+static int join_threads(int seconds)
+{
+	struct timespec now, deadline;
+	int running;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += seconds;
+	while ((running = reap_threads())) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > deadline.tv_sec ||
+		    (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = THREAD_POLL_NS }, NULL);
+	}
+	for (int i = 0; running && i < held.num_threads; i++)
+		if (!held.joined[i])
+			igt_critical("helper thread %d did not finish within %d s\n", i, seconds);
+	return running;
 }
 
 void scn_join_threads(void)
 {
-	int stuck = join_threads();
+	int stuck = join_threads(SCN_HANG_S);
 
 	igt_assert_f(!stuck, "%d helper thread(s) stuck\n", stuck);
 }
@@ -300,10 +353,12 @@ int scn_release_all(void)
 	int problems = 0;
 
 	atomic_store(&stopping, true);
-	if (join_threads()) {
-		/* Their memory may still be in use: leak it rather than crash. */
-		memset(&held, 0, sizeof(held));
-		atomic_store(&stopping, false);
+	if (join_threads(SCN_HANG_S)) {
+		/*
+		 * They may still use any of it: keep it all recorded and
+		 * stopping set; the next scenario releases it once they have
+		 * ended, or skips while they run (scn_run).
+		 */
 		return 1;
 	}
 	atomic_store(&stopping, false);
@@ -352,6 +407,20 @@ void scn_run(void (*body)(struct svm_scenario_ctx *ctx), struct svm_scenario_ctx
 	sigjmp_buf outer;
 	int problems;
 
+	if (held.num_threads) {
+		/*
+		 * An earlier scenario gave up on its helper threads.  Running
+		 * next to them would let them corrupt this one (and they would
+		 * fail it from their thread), so release what they used once
+		 * they have ended, and skip while they have not.
+		 */
+		int running = reap_threads();
+
+		igt_require_f(!running, "previous subtest left %d helper thread(s) running\n",
+			      running);
+		igt_assert_f(!scn_release_all(),
+			     "releasing what the previous subtest's threads used failed\n");
+	}
 	memcpy(outer, __igt_block_jmp, sizeof(outer));
 	if (sigsetjmp(__igt_block_jmp, 1) == 0) {
 		body(ctx);

@@ -120,10 +120,16 @@ int scn_track_fd(int fd);
 struct svm_dev *scn_reopen(const struct svm_dev *dev);
 /* Closes a tracked handle now (teardown scenarios). */
 void scn_close(struct svm_dev *dev);
+/*
+ * The bound of a scenario's waits for another thread or process: a hang
+ * detector, far above what a busy machine needs (see svm_scenario.c).
+ */
+#define SCN_HANG_S 60
+
 /* A helper thread, joined at release; bodies poll scn_stopping(). */
 void scn_thread(void *(*fn)(void *), void *arg);
 bool scn_stopping(void);
-/* Joins every helper thread (bounded); asserts they all finished. */
+/* Joins every helper thread (SCN_HANG_S); asserts they all finished. */
 void scn_join_threads(void);
 
 /*

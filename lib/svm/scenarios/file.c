@@ -87,8 +87,8 @@ static void file_gpu_read(struct svm_scenario_ctx *ctx)
 	scn_with_buf(ctx, scn_size(ctx), file_gpu_read_body);
 }
 
-#define PROC_WAIT_S 10
-#define PROC_SYNC_MS 5000
+#define PROC_WAIT_S SCN_HANG_S
+#define PROC_SYNC_MS (SCN_HANG_S * 1000)
 
 /**
  * SUBTEST: two-processes-%s

@@ -8,8 +8,8 @@
  */
 #include "../svm_scenario.h"
 
-#define FORK_WAIT_S 10
-#define FORK_SYNC_MS 5000
+#define FORK_WAIT_S SCN_HANG_S
+#define FORK_SYNC_MS (SCN_HANG_S * 1000)
 
 /* Round 1: the child writes through its own device handle. */
 static void fork_child_writes(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
