@@ -77,14 +77,13 @@ int vdev_vm_destroy(struct vdev_file *f, struct drm_xe_vm_destroy *a)
 		if ((*pp)->id == a->vm_id) {
 			struct vdev_vm *vm = *pp;
 
-			for (struct vdev_queue *q = f->queues; q; q = q->next)
-				if (q->vm == vm)
-					return -EBUSY;
+			if ((ret = vdev_check_vm_destroy_busy(f, vm)))
+				return ret;
 			*pp = vm->next;
 			free_vm(vm);
 			return 0;
 		}
-	return -ENOENT;
+	return vdev_reject(-ENOENT, "xe_vm_destroy_ioctl");
 }
 
 /* Removes [start, end) from the mirror ranges (splitting as needed). */
@@ -206,8 +205,9 @@ static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 		attrs_remove(vm, start, end, true);
 		return mirror_remove(vm, start, end);
 	case DRM_XE_VM_BIND_OP_PREFETCH:
+		/* No VMA there: nothing to do (xe: ENODATA, the fences signal). */
 		if (!bound(vm, start, end))
-			return -EINVAL;
+			return 0;
 		return vdev_prefetch(vm, start, end, (int32_t)op->prefetch_mem_region_instance);
 	}
 	return -EINVAL;
@@ -228,8 +228,8 @@ int vdev_vm_bind(struct vdev_file *f, struct drm_xe_vm_bind *a)
 			       : &a->bind;
 	pthread_rwlock_wrlock(&vm->lock);
 	for (uint32_t i = 0; i < a->num_binds; i++) {
-		/* An UNMAP of nothing bound is no work, as in xe. */
-		if (ops[i].op != DRM_XE_VM_BIND_OP_UNMAP ||
+		/* An UNMAP or PREFETCH of nothing bound is no work, as in xe. */
+		if ((ops[i].op != DRM_XE_VM_BIND_OP_UNMAP && ops[i].op != DRM_XE_VM_BIND_OP_PREFETCH) ||
 		    bound(vm, ops[i].addr, ops[i].addr + ops[i].range))
 			noop = false;
 		if ((ret = apply_op(f, vm, &ops[i]))) {
@@ -400,6 +400,9 @@ int vdev_gem_create(struct vdev_file *f, struct drm_xe_gem_create *a)
 	}
 	bo->handle = f->next_id++;
 	bo->size = a->size;
+	bo->cpu_caching = a->cpu_caching;
+	bo->vram = a->placement & ~1u;
+	bo->no_compression = a->flags & DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION;
 	bo->next = f->bos;
 	f->bos = bo;
 	a->handle = bo->handle;
