@@ -603,16 +603,6 @@ static void test_bind_fence(const struct fence_case *c)
 		if (c->out_fence)
 			noop = out_fence(c, 1, round);
 		ret = noop_bind(c, c->out_fence ? &noop : NULL);
-		/*
-		 * xe refuses a user fence on a VM_BIND with num_binds 0 (7.3:
-		 * SYNC_PARSE_FLAG_DISALLOW_USER_FENCE) and LR VMs refuse syncobj
-		 * signals, so there this route has no out-fence at all; the
-		 * refusal comes before the composite fence is built.
-		 */
-		igt_require_f(!(ret == -EOPNOTSUPP && c->route == ROUTE_NOOP && c->lr &&
-				c->out_fence),
-			      "this kernel refuses a user fence on a VM_BIND with num_binds 0 "
-			      "(EOPNOTSUPP) and LR VMs refuse syncobjs: no out-fence possible\n");
 		igt_assert_f(ret == 0, "round %d: a VM_BIND with nothing to do failed: %s\n",
 			     round, strerror(-ret));
 		if (c->out_fence) {
@@ -634,28 +624,38 @@ static void test_bind_fence(const struct fence_case *c)
 	FENCE_CASE(route_name, r, queue_name, q, "non-lr", false, "out-fence", true), \
 	FENCE_CASE(route_name, r, queue_name, q, "non-lr", false, "no-out-fence", false)
 
+/*
+ * No noop route with an out-fence on an LR VM: its out-fence would be a
+ * user fence, and 7.3.4's xe_sync_entry_parse refuses a user fence on a
+ * VM_BIND of no ops (EOPNOTSUPP; xe_svm invalid-args checks that), while
+ * LR VMs refuse syncobj out-fences.
+ */
+#define FENCE_CASES_NOOP(queue_name, q) \
+	FENCE_CASE("noop", ROUTE_NOOP, queue_name, q, "lr", true, "no-out-fence", false), \
+	FENCE_CASE("noop", ROUTE_NOOP, queue_name, q, "non-lr", false, "out-fence", true), \
+	FENCE_CASE("noop", ROUTE_NOOP, queue_name, q, "non-lr", false, "no-out-fence", false)
+
 static const struct fence_case fence_cases[] = {
-	FENCE_CASES_FOR("noop", ROUTE_NOOP, "default-queue", QUEUE_DEFAULT),
-	FENCE_CASES_FOR("noop", ROUTE_NOOP, "user-queue", QUEUE_USER),
+	FENCE_CASES_NOOP("default-queue", QUEUE_DEFAULT),
+	FENCE_CASES_NOOP("user-queue", QUEUE_USER),
 	FENCE_CASES_FOR("empty-unmap", ROUTE_EMPTY_UNMAP, "default-queue", QUEUE_DEFAULT),
 	FENCE_CASES_FOR("empty-unmap", ROUTE_EMPTY_UNMAP, "user-queue", QUEUE_USER),
-	{ "bind-fence-repeated-default-queue", ROUTE_NOOP, QUEUE_DEFAULT, true, true, REPEATS },
-	{ "bind-fence-repeated-user-queue", ROUTE_NOOP, QUEUE_USER, true, true, REPEATS },
+	{ "bind-fence-repeated-default-queue", ROUTE_NOOP, QUEUE_DEFAULT, false, true, REPEATS },
+	{ "bind-fence-repeated-user-queue", ROUTE_NOOP, QUEUE_USER, false, true, REPEATS },
 	{ "bind-fence-repeated-empty-unmap-non-lr", ROUTE_EMPTY_UNMAP, QUEUE_DEFAULT, false, true,
 	  REPEATS },
 };
 
 /**
- * SUBTEST: bind-fence-%s-%s-%s-%s
+ * SUBTEST: bind-fence-empty-unmap-%s-%s-%s
  * Description: A real BO bind (a job on every tile) followed at once by a
- *   VM_BIND that has nothing to do -- %arg[1] -- with no in-syncs, on
- *   %arg[2], in %arg[3] VM, %arg[4].  The ioctl must succeed; with an
- *   out-fence, that fence may signal only once the earlier bind is done on
- *   every tile (exact with a syncobj; a user fence, on LR, is written by a
- *   worker, so there the earlier one only has to follow in time); no kernel
- *   warning.  The failing route needs two tiles (PVC); on one tile the
- *   subtest is the control.  Kernels that refuse a user fence with
- *   num_binds 0 skip noop on LR with an out-fence.
+ *   VM_BIND that has nothing to do -- one UNMAP of a range nothing is bound
+ *   to -- with no in-syncs, on %arg[1], in %arg[2] VM, %arg[3].  The ioctl
+ *   must succeed; with an out-fence, that fence may signal only once the
+ *   earlier bind is done on every tile (exact with a syncobj; a user fence,
+ *   on LR, is written by a worker, so there the earlier one only has to
+ *   follow in time); no kernel warning.  The failing route needs two tiles
+ *   (PVC); on one tile the subtest is the control.
  * Functionality: vm_bind, fences, multi-tile
  * Kernel change: xe pagemap fixes, June 2026, fix C: fence counting in the
  *   composite out-fence of a VM bind queue (the default per-tile queues
@@ -663,37 +663,69 @@ static const struct fence_case fence_cases[] = {
  *
  * arg[1]:
  *
- * @noop:        num_binds 0
- * @empty-unmap: one UNMAP of a range nothing is bound to
- *
- * arg[2]:
- *
  * @default-queue: the VM's default bind queues (exec_queue_id 0)
  * @user-queue:    a user-created VM_BIND queue
  *
- * arg[3]:
+ * arg[2]:
  *
  * @lr:     a long-running (LR_MODE)
  * @non-lr: a plain
  *
- * arg[4]:
+ * arg[3]:
  *
  * @out-fence:    with an out-fence (a user fence on LR, a syncobj otherwise)
  * @no-out-fence: without any sync
  */
 
 /**
- * SUBTEST: bind-fence-repeated-%s
- * Description: Twenty rounds of a real bind then a bind with nothing to
- *   do, %arg[1], each no-op out-fence checked against the bind before it
- *   on every tile as in the single-round bind-fence subtests.
+ * SUBTEST: bind-fence-noop-%s-non-lr-%s
+ * Description: A real BO bind (a job on every tile) followed at once by a
+ *   VM_BIND of no ops (num_binds 0), no in-syncs, on %arg[1], in a plain
+ *   VM, %arg[2].  The ioctl must succeed; with the out-fence, it may signal
+ *   only once the earlier bind is done on every tile; no kernel warning.
+ *   The failing route needs two tiles (PVC).
  * Functionality: vm_bind, fences, multi-tile
  * Kernel change: xe pagemap fixes, June 2026, fix C (see bind-fence-*)
  *
  * arg[1]:
  *
- * @default-queue:          num_binds 0 on the default queues of an LR VM
- * @user-queue:             num_binds 0 on a user VM_BIND queue of an LR VM
+ * @default-queue: the VM's default bind queues (exec_queue_id 0)
+ * @user-queue:    a user-created VM_BIND queue
+ *
+ * arg[2]:
+ *
+ * @out-fence:    with a syncobj out-fence
+ * @no-out-fence: without any sync
+ */
+
+/**
+ * SUBTEST: bind-fence-noop-%s-lr-no-out-fence
+ * Description: A real BO bind followed at once by a VM_BIND of no ops
+ *   (num_binds 0) without any sync on %arg[1] of a long-running VM: the
+ *   ioctl must succeed, no kernel warning.  There is no out-fence variant:
+ *   an LR VM takes only user fences as out-fences, and 7.3.4 refuses those
+ *   on a VM_BIND of no ops.
+ * Functionality: vm_bind, fences, multi-tile
+ * Kernel change: xe pagemap fixes, June 2026, fix C (see bind-fence-*)
+ *
+ * arg[1]:
+ *
+ * @default-queue: the VM's default bind queues (exec_queue_id 0)
+ * @user-queue:    a user-created VM_BIND queue
+ */
+
+/**
+ * SUBTEST: bind-fence-repeated-%s
+ * Description: Twenty rounds of a real bind then a bind with nothing to
+ *   do, %arg[1], each no-op out-fence checked against the bind before it
+ *   on every tile.
+ * Functionality: vm_bind, fences, multi-tile
+ * Kernel change: xe pagemap fixes, June 2026, fix C (see bind-fence-*)
+ *
+ * arg[1]:
+ *
+ * @default-queue:          num_binds 0 on the default queues of a plain VM
+ * @user-queue:             num_binds 0 on a user VM_BIND queue of a plain VM
  * @empty-unmap-non-lr:     an UNMAP of nothing on the default queues of a plain VM
  */
 

@@ -11,15 +11,23 @@
 
 #define ENG(cls, inst, gt) { .engine_class = DRM_XE_ENGINE_CLASS_##cls, \
 			     .engine_instance = (inst), .gt_id = (gt) }
-#define MAIN(t) { .type = DRM_XE_QUERY_GT_TYPE_MAIN, .tile = (t) }
-#define MEDIA(t) { .type = DRM_XE_QUERY_GT_TYPE_MEDIA, .tile = (t) }
+#define MAIN(t, ip) { .type = DRM_XE_QUERY_GT_TYPE_MAIN, .tile = (t), .ip_verx100 = (ip) }
+#define MEDIA(t, ip) { .type = DRM_XE_QUERY_GT_TYPE_MEDIA, .tile = (t), .ip_verx100 = (ip) }
+
+/* The driver's tables (7.3.4 xe_pat.c) of the presets' platforms. */
+static const struct vdev_pat xe2_pat = { "xe2", "n12n11n2nNNNNnNN----nN12nN12nN12" };
+/* Wa_16023588340 on graphics 20.01: n_entries 28 (CLOS3 disabled). */
+static const struct vdev_pat xe2_clos3_off_pat = { "xe2, CLOS3 off", "n12n11n2nNNNNnNN----nN12nN12" };
+static const struct vdev_pat xehpc_pat = { "xehpc", "nnn1n1n1" };
+static const struct vdev_pat xelp_pat = { "xelp", "1nnn" };
 
 static const struct vdev_preset presets[] = {
 	{
 		.name = "xe-lnl", .what = "integrated, main + media GT, no VRAM, faults",
 		.devid = 0x64a0, .num_tiles = 1, .vram = false, .faults = true,
+		.dgfx = false, .graphics_verx100 = 2004, .needs_scratch = true, .pat = &xe2_pat,
 		.min_alignment = 4096, .va_bits = 48,
-		.num_gts = 2, .gts = { MAIN(0), MEDIA(0) },
+		.num_gts = 2, .gts = { MAIN(0, 2004), MEDIA(0, 2000) },
 		.num_engines = 5,
 		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0),
 			     ENG(VIDEO_DECODE, 0, 1), ENG(VIDEO_ENHANCE, 0, 1) },
@@ -27,8 +35,10 @@ static const struct vdev_preset presets[] = {
 	{
 		.name = "xe-bmg", .what = "one tile, main + media GT, VRAM, 4K pages",
 		.devid = 0xe20b, .num_tiles = 1, .vram = true, .faults = true,
+		.dgfx = true, .graphics_verx100 = 2001, .needs_scratch = true,
+		.pat = &xe2_clos3_off_pat,
 		.min_alignment = 4096, .va_bits = 48,
-		.num_gts = 2, .gts = { MAIN(0), MEDIA(0) },
+		.num_gts = 2, .gts = { MAIN(0, 2001), MEDIA(0, 1301) },
 		.num_engines = 5,
 		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0),
 			     ENG(VIDEO_DECODE, 0, 1), ENG(VIDEO_ENHANCE, 0, 1) },
@@ -36,8 +46,9 @@ static const struct vdev_preset presets[] = {
 	{
 		.name = "xe-pvc", .what = "two tiles, one GT each, VRAM per tile, needs 64K, 57-bit VA",
 		.devid = 0x0bd5, .num_tiles = 2, .vram = true, .faults = true,
+		.dgfx = true, .graphics_verx100 = 1260, .pat = &xehpc_pat,
 		.min_alignment = 65536, .va_bits = 57,
-		.num_gts = 2, .gts = { MAIN(0), MAIN(1) },
+		.num_gts = 2, .gts = { MAIN(0, 0), MAIN(1, 0) },
 		.num_engines = 4,
 		.engines = { ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0),
 			     ENG(COMPUTE, 0, 1), ENG(COPY, 0, 1) },
@@ -45,8 +56,9 @@ static const struct vdev_preset presets[] = {
 	{
 		.name = "xe-dg2", .what = "VRAM, needs 64K, no page faults",
 		.devid = 0x56a0, .num_tiles = 1, .vram = true, .faults = false,
+		.dgfx = true, .graphics_verx100 = 1255, .pat = &xelp_pat,
 		.min_alignment = 65536, .va_bits = 48,
-		.num_gts = 1, .gts = { MAIN(0) },
+		.num_gts = 1, .gts = { MAIN(0, 0) },
 		.num_engines = 3,
 		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0) },
 	},
@@ -109,4 +121,34 @@ bool vdev_engine_exists(const struct drm_xe_engine_class_instance *eci)
 int vdev_engine_tile(const struct drm_xe_engine_class_instance *eci)
 {
 	return eci->gt_id < vdev_preset->num_gts ? vdev_preset->gts[eci->gt_id].tile : -1;
+}
+
+unsigned int vdev_pat_n_entries(void)
+{
+	return strlen(vdev_preset->pat->entries);
+}
+
+enum vdev_coh vdev_pat_coh(unsigned int index)
+{
+	switch (index < vdev_pat_n_entries() ? vdev_preset->pat->entries[index] : '-') {
+	case 'n': case 'N': return VDEV_COH_NONE;
+	case '1': return VDEV_COH_1WAY;
+	case '2': return VDEV_COH_2WAY;
+	default: return VDEV_COH_RESERVED;
+	}
+}
+
+bool vdev_pat_comp_en(unsigned int index)
+{
+	return index < vdev_pat_n_entries() && vdev_preset->pat->entries[index] == 'N';
+}
+
+bool vdev_l2_flush_optimized(void)
+{
+	return vdev_preset->graphics_verx100 / 100 >= 35 && !vdev_preset->dgfx;
+}
+
+uint32_t vdev_mem_region_mask(void)
+{
+	return 1u | (vdev_preset->vram ? ((1u << (vdev_preset->num_tiles + 1)) - 2) : 0);
 }

@@ -76,7 +76,8 @@ static size_t gt_list(void *buf)
 				.reference_clock = 19200000,
 				.near_mem_regions = vram ? vram : 1,
 				.far_mem_regions = vram ? 1 : 0,
-				.ip_ver_major = 20,
+				.ip_ver_major = g->ip_verx100 / 100,
+				.ip_ver_minor = g->ip_verx100 % 100,
 			};
 		}
 	}
@@ -90,14 +91,17 @@ int vdev_query(struct vdev_file *f, struct drm_xe_device_query *q)
 	void *tmp;
 
 	(void)f;
+	/* xe_query_ioctl; then each query's own size check. */
 	if (q->extensions || q->reserved[0] || q->reserved[1])
-		return -EINVAL;
+		return vdev_reject(-EINVAL, "xe_query_ioctl");
 	switch (q->query) {
 	case DRM_XE_DEVICE_QUERY_ENGINES: fill = engines; break;
 	case DRM_XE_DEVICE_QUERY_MEM_REGIONS: fill = regions; break;
 	case DRM_XE_DEVICE_QUERY_CONFIG: fill = config; break;
 	case DRM_XE_DEVICE_QUERY_GT_LIST: fill = gt_list; break;
-	default: return -EINVAL;
+	default:
+		return vdev_reject(-EINVAL, q->query <= DRM_XE_DEVICE_QUERY_EU_STALL ?
+				   "vdev: this device query is not modelled" : "xe_query_ioctl");
 	}
 	size = fill(NULL);
 	if (q->size == 0) {
@@ -105,7 +109,7 @@ int vdev_query(struct vdev_file *f, struct drm_xe_device_query *q)
 		return 0;
 	}
 	if (q->size != size)
-		return -EINVAL;
+		return vdev_reject(-EINVAL, "xe_query_ioctl: size");
 	tmp = calloc(1, size);
 	if (!tmp)
 		return -ENOMEM;

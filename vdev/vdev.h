@@ -34,7 +34,21 @@ enum vdev_bug {
 struct vdev_gt {
 	uint16_t type;			/* DRM_XE_QUERY_GT_TYPE_* */
 	uint16_t tile;
+	uint16_t ip_verx100;		/* GMD_ID version; 0 before GMD_ID, as xe reports it */
 };
+
+/*
+ * The PAT table the driver programs (7.3.4 xe_pat.c), one letter per index:
+ * its length is n_entries.  n = no snoop (XE_COH_NONE), 1 = 1-way, 2 = 2-way
+ * coherent, - = reserved (coh_mode 0); upper case N = no snoop with
+ * compression enabled (comp_en).
+ */
+struct vdev_pat {
+	const char *name;
+	const char *entries;
+};
+
+enum vdev_coh { VDEV_COH_RESERVED, VDEV_COH_NONE, VDEV_COH_1WAY, VDEV_COH_2WAY };
 
 struct vdev_preset {
 	const char *name;
@@ -42,7 +56,11 @@ struct vdev_preset {
 	uint16_t devid;
 	unsigned int num_tiles;
 	bool vram;			/* one VRAM region per tile */
-	bool faults;			/* fault-mode VMs and the CPU address mirror */
+	bool faults;			/* fault-mode VMs and the CPU address mirror (has_usm) */
+	bool dgfx;			/* IS_DGFX */
+	unsigned int graphics_verx100;	/* the driver's GRAPHICS_VERx100 */
+	bool needs_scratch;		/* xe->info.needs_scratch */
+	const struct vdev_pat *pat;
 	uint32_t min_alignment;
 	unsigned int va_bits;
 	unsigned int num_gts;
@@ -58,6 +76,14 @@ const struct vdev_preset *vdev_find_preset(const char *name);
 /* Bits of a comma list of bug names; -1 for an unknown name. */
 int64_t vdev_parse_bugs(const char *list);
 bool vdev_engine_exists(const struct drm_xe_engine_class_instance *eci);
+/* The preset's PAT entry @index: enum vdev_coh, and whether it compresses. */
+unsigned int vdev_pat_n_entries(void);
+enum vdev_coh vdev_pat_coh(unsigned int index);
+bool vdev_pat_comp_en(unsigned int index);
+/* xe_device_is_l2_flush_optimized(): graphics 35 and later, integrated. */
+bool vdev_l2_flush_optimized(void);
+/* xe->info.mem_region_mask: system memory (bit 0) and each tile's VRAM. */
+uint32_t vdev_mem_region_mask(void);
 int vdev_engine_tile(const struct drm_xe_engine_class_instance *eci);
 
 /* ---- state ---- */
@@ -71,6 +97,9 @@ struct vdev_bo {
 	uint64_t size;
 	unsigned int maps;		/* bindings of it; a closed BO lives until they go */
 	bool closed;
+	uint16_t cpu_caching;		/* DRM_XE_GEM_CPU_CACHING_* */
+	bool vram;			/* may be placed in VRAM */
+	bool no_compression;		/* DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION */
 	int memfd;			/* the BO's backing store */
 	struct vdev_bo *next;
 };
@@ -233,6 +262,8 @@ int vdev_reject(int err, const char *check);
 void vdev_record_rejection(unsigned long request, int err);
 int vdev_check_vm_create(const struct drm_xe_vm_create *a);
 int vdev_check_vm_destroy(const struct drm_xe_vm_destroy *a);
+/* VM_DESTROY of a VM that exec queues still use. */
+int vdev_check_vm_destroy_busy(struct vdev_file *f, const struct vdev_vm *vm);
 int vdev_check_vm_bind(struct vdev_file *f, const struct drm_xe_vm_bind *a, struct vdev_vm **vmp,
 		       struct vdev_queue **qp);
 int vdev_check_madvise(struct vdev_file *f, const struct drm_xe_madvise *a, struct vdev_vm *vm);
@@ -246,9 +277,9 @@ int vdev_check_queue_get_property(const struct drm_xe_exec_queue_get_property *a
 				  const struct vdev_queue *q);
 int vdev_check_exec(struct vdev_file *f, const struct drm_xe_exec *a, const struct vdev_queue *q);
 int vdev_check_wait_ufence(const struct drm_xe_wait_user_fence *a);
-/* Syncs of a VM_BIND/EXEC (xe_sync_entry_parse). */
+/* Syncs of a VM_BIND/EXEC (xe_sync_entry_parse); @no_binds: a VM_BIND of no ops. */
 int vdev_check_syncs(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe_sync *syncs,
-		     uint32_t num);
+		     uint32_t num, bool no_binds);
 /* ---- fences and syncs (syncs.c) ---- */
 
 /* A new unsignalled fence with one reference; NULL when out of memory. */

@@ -82,15 +82,14 @@ int vdev_vm_destroy(struct vdev_file *f, struct drm_xe_vm_destroy *a)
 		if ((*pp)->id == a->vm_id) {
 			struct vdev_vm *vm = *pp;
 
-			for (struct vdev_queue *q = f->queues; q; q = q->next)
-				if (q->vm == vm)
-					return -EBUSY;
+			if ((ret = vdev_check_vm_destroy_busy(f, vm)))
+				return ret;
 			*pp = vm->next;
 			vdev_bind_forget(f, vm, NULL);
 			free_vm(vm);
 			return 0;
 		}
-	return -ENOENT;
+	return vdev_reject(-ENOENT, "xe_vm_destroy_ioctl");
 }
 
 /* Removes [start, end) from the mirror ranges (splitting as needed). */
@@ -201,6 +200,14 @@ static void attrs_remove(struct vdev_vm *vm, uint64_t start, uint64_t end, bool 
 	}
 }
 
+static bool mirrored(struct vdev_vm *vm, uint64_t start, uint64_t end)
+{
+	for (unsigned int i = 0; i < vm->num_mirror; i++)
+		if (vm->mirror[i].end > start && vm->mirror[i].start < end)
+			return true;
+	return false;
+}
+
 static bool bound(struct vdev_vm *vm, uint64_t start, uint64_t end)
 {
 	for (unsigned int i = 0; i < vm->num_mirror; i++)
@@ -282,10 +289,13 @@ static int apply_op(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 		return 0;
 	}
 	case DRM_XE_VM_BIND_OP_PREFETCH:
-		if (!bound(vm, start, end))
-			return -EINVAL;
-		/* BOs and userptrs keep their placement: vdev does not model BO residency. */
-		if (!(op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR))
+		/*
+		 * No VMA there: nothing to do (xe: ENODATA, the fences signal).
+		 * BOs and userptrs keep their placement: vdev does not model BO
+		 * residency.  Whether a PREFETCH is of the mirror is the VMA's
+		 * business, not a flag's (7.3.4 refuses the flag on PREFETCH).
+		 */
+		if (!mirrored(vm, start, end))
 			return 0;
 		return vdev_prefetch(vm, start, end, (int32_t)op->prefetch_mem_region_instance);
 	}
@@ -334,13 +344,14 @@ int vdev_bind_apply(struct vdev_file *f, struct vdev_vm *vm, const struct drm_xe
 	*noop = true;
 	pthread_rwlock_wrlock(&vm->lock);
 	for (uint32_t i = 0; i < num && !ret; i++) {
-		/* An UNMAP of nothing bound is no work, as in xe. */
+		/* An UNMAP or PREFETCH of nothing bound is no work, as in xe. */
 		if (ops[i].op == DRM_XE_VM_BIND_OP_UNMAP_ALL) {
 			struct vdev_bo *bo = vdev_bo_find(f, ops[i].obj);
 
 			if (bo && bo_bound(vm, bo))
 				*noop = false;
-		} else if (ops[i].op != DRM_XE_VM_BIND_OP_UNMAP ||
+		} else if ((ops[i].op != DRM_XE_VM_BIND_OP_UNMAP &&
+			    ops[i].op != DRM_XE_VM_BIND_OP_PREFETCH) ||
 			   bound(vm, ops[i].addr, ops[i].addr + ops[i].range)) {
 			*noop = false;
 		}
@@ -512,6 +523,9 @@ int vdev_gem_create(struct vdev_file *f, struct drm_xe_gem_create *a)
 	}
 	bo->handle = f->next_id++;
 	bo->size = a->size;
+	bo->cpu_caching = a->cpu_caching;
+	bo->vram = a->placement & ~1u;
+	bo->no_compression = a->flags & DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION;
 	bo->next = f->bos;
 	f->bos = bo;
 	a->handle = bo->handle;

@@ -223,6 +223,7 @@ struct drm_xe_gem_create {
 #define DRM_XE_GEM_CREATE_FLAG_DEFER_BACKING		(1 << 0)
 #define DRM_XE_GEM_CREATE_FLAG_SCANOUT			(1 << 1)
 #define DRM_XE_GEM_CREATE_FLAG_NEEDS_VISIBLE_VRAM	(1 << 2)
+#define DRM_XE_GEM_CREATE_FLAG_NO_COMPRESSION		(1 << 3)
 	__u32 flags;
 	__u32 vm_id;
 	__u32 handle;			/* out */
@@ -256,6 +257,7 @@ struct drm_xe_vm_create {
 #define DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE	(1 << 0)
 #define DRM_XE_VM_CREATE_FLAG_LR_MODE		(1 << 1)
 #define DRM_XE_VM_CREATE_FLAG_FAULT_MODE	(1 << 2)
+#define DRM_XE_VM_CREATE_FLAG_NO_VM_OVERCOMMIT	(1 << 3)
 	__u32 flags;
 	__u32 vm_id;			/* out */
 	__u64 reserved[2];
@@ -303,6 +305,7 @@ struct drm_xe_vm_bind_op {
 #define DRM_XE_VM_BIND_FLAG_CHECK_PXP		(1 << 4)
 #define DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR	(1 << 5)
 #define DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET	(1 << 6)
+#define DRM_XE_VM_BIND_FLAG_DECOMPRESS		(1 << 7)
 	__u32 flags;
 #define DRM_XE_CONSULT_MEM_ADVISE_PREF_LOC	(-1)
 	__u32 prefetch_mem_region_instance;
@@ -328,6 +331,7 @@ struct drm_xe_vm_bind {
 		__u64 vector_of_binds;		/* num_binds > 1 */
 	};
 	__u32 pad2;
+#define DRM_XE_MAX_SYNCS 1024
 	__u32 num_syncs;
 	__u64 syncs;			/* user pointer to drm_xe_sync[] */
 	__u64 reserved[2];
@@ -346,6 +350,7 @@ struct drm_xe_exec_queue_create {
 	__u16 width;
 	__u16 num_placements;
 	__u32 vm_id;
+#define DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT	(1 << 0)
 	__u32 flags;
 	__u32 exec_queue_id;		/* out */
 	__u64 instances;

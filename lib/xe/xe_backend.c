@@ -11,6 +11,7 @@
 #include "xe_backend.h"
 #include "xe_batch.h"
 #include "xe_ioctl.h"
+#include "xe_pat.h"
 
 /* Dwords per batch: 1000 stores (4K of data) per exec keeps every wait short. */
 #define BATCH_DWORDS 8192
@@ -58,10 +59,16 @@ static int setup(struct svm_dev *dev, struct xe_priv *p)
 {
 	const struct drm_xe_engine_class_instance *eci;
 	struct drm_xe_vm_bind_op op;
+	struct xe_pat pat;
 	int ret;
 
 	if ((ret = __xe_query_device(dev->fd, &p->s.info)))
 		return ret;
+	if (__xe_pat_of_device(dev->fd, &p->s.info, &pat) == -ENODEV) {
+		svm_dev_set_unsupported("xe device %04x: no PAT table known for it, so no PAT "
+					"index to bind with", p->s.info.devid);
+		return -EOPNOTSUPP;
+	}
 	if (!xe_has_svm(&p->s.info)) {
 		svm_dev_set_unsupported("xe device %04x has no SVM: %s",
 					p->s.info.devid, p->s.info.has_faults ?

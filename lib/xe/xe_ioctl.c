@@ -14,6 +14,7 @@
 
 #include "igt_core.h"
 #include "xe_ioctl.h"
+#include "xe_pat.h"
 
 /* EINTR/EAGAIN are retried, but a bounded number of times. */
 #define MAX_RESTARTS 1000
@@ -62,6 +63,12 @@ void xe_vm_destroy(int fd, uint32_t vm)
 	igt_assert_f(ret == 0, "VM_DESTROY(%u): %s\n", vm, strerror(-ret));
 }
 
+/*
+ * Ops are copied to the stack to resolve their PAT index: no allocation in
+ * a bind, which a test may issue right after cutting a hole in its VA.
+ */
+#define MAX_LOCAL_OPS 64
+
 int __xe_vm_bind_array(int fd, uint32_t vm, uint32_t queue, const struct drm_xe_vm_bind_op *ops,
 		       uint32_t num, const struct drm_xe_sync *syncs, uint32_t num_syncs)
 {
@@ -73,11 +80,26 @@ int __xe_vm_bind_array(int fd, uint32_t vm, uint32_t queue, const struct drm_xe_
 		.syncs = (uintptr_t)syncs,
 	};
 
+	struct drm_xe_vm_bind_op local[MAX_LOCAL_OPS];
+	struct xe_pat pat;
+	int ret;
+
+	if (num > MAX_LOCAL_OPS)
+		return -E2BIG;
+	/* XE_PAT_DEFAULT becomes the device's coherent write-back index (xe_pat.h). */
+	for (uint32_t i = 0; i < num; i++) {
+		local[i] = ops[i];
+		if (local[i].pat_index != XE_PAT_DEFAULT)
+			continue;
+		if ((ret = __xe_pat_of_fd(fd, &pat)))
+			return ret;
+		local[i].pat_index = xe_pat_default_index(&pat);
+	}
 	/* One op travels inline, more as a vector. */
 	if (num == 1)
-		args.bind = ops[0];
+		args.bind = local[0];
 	else if (num > 1)
-		args.vector_of_binds = (uintptr_t)ops;
+		args.vector_of_binds = (uintptr_t)local;
 	return __xe_ioctl(fd, DRM_IOCTL_XE_VM_BIND, &args);
 }
 
@@ -94,6 +116,7 @@ struct drm_xe_vm_bind_op xe_op_mirror(uint64_t addr, uint64_t range, uint32_t fl
 		.flags = flags | DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR,
 		.addr = addr,
 		.range = range,
+		.pat_index = XE_PAT_DEFAULT,
 	};
 }
 
@@ -107,6 +130,7 @@ struct drm_xe_vm_bind_op xe_op_bo(uint32_t bo, uint64_t offset, uint64_t addr, u
 		.flags = flags,
 		.addr = addr,
 		.range = range,
+		.pat_index = XE_PAT_DEFAULT,
 	};
 }
 
@@ -114,17 +138,23 @@ struct drm_xe_vm_bind_op xe_op_unmap(uint64_t addr, uint64_t range, uint32_t fla
 {
 	return (struct drm_xe_vm_bind_op){
 		.op = DRM_XE_VM_BIND_OP_UNMAP, .flags = flags, .addr = addr, .range = range,
+		.pat_index = XE_PAT_DEFAULT,
 	};
 }
 
 struct drm_xe_vm_bind_op xe_op_prefetch(uint64_t addr, uint64_t range, uint32_t region)
 {
 	return (struct drm_xe_vm_bind_op){
+		/*
+		 * No CPU_ADDR_MIRROR flag: vm_bind_ioctl_check_args refuses it on
+		 * any op but MAP; whether a prefetch is of mirror memory is the
+		 * VMA's business.
+		 */
 		.op = DRM_XE_VM_BIND_OP_PREFETCH,
-		.flags = DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR,
 		.addr = addr,
 		.range = range,
 		.prefetch_mem_region_instance = region,
+		.pat_index = XE_PAT_DEFAULT,
 	};
 }
 
@@ -369,7 +399,9 @@ int __xe_bo_create(int fd, uint32_t vm, uint64_t size, uint32_t placement, uint3
 		.size = size,
 		.placement = placement,
 		.vm_id = vm,
-		.cpu_caching = DRM_XE_GEM_CPU_CACHING_WB,
+		/* xe_gem_create_ioctl: a BO that may live in VRAM must be WC. */
+		.cpu_caching = placement & ~1u ? DRM_XE_GEM_CPU_CACHING_WC
+					       : DRM_XE_GEM_CPU_CACHING_WB,
 	};
 	int ret = __xe_ioctl(fd, DRM_IOCTL_XE_GEM_CREATE, &args);
 

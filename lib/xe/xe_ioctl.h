@@ -36,7 +36,12 @@ int __xe_vm_bind(int fd, uint32_t vm, uint32_t queue, const struct drm_xe_vm_bin
 int __xe_vm_bind_array(int fd, uint32_t vm, uint32_t queue, const struct drm_xe_vm_bind_op *ops,
 		       uint32_t num, const struct drm_xe_sync *syncs, uint32_t num_syncs);
 
-/* Helpers that fill one op; flags are DRM_XE_VM_BIND_FLAG_*. */
+/*
+ * Helpers that fill one op; flags are DRM_XE_VM_BIND_FLAG_*.  Their
+ * pat_index is XE_PAT_DEFAULT, which the bind wrappers replace by the
+ * device's coherent write-back index (xe_pat.h); set another index to send
+ * it as is.  At most 64 ops per bind (-E2BIG).
+ */
 struct drm_xe_vm_bind_op xe_op_mirror(uint64_t addr, uint64_t range, uint32_t flags);
 struct drm_xe_vm_bind_op xe_op_bo(uint32_t bo, uint64_t offset, uint64_t addr, uint64_t range,
 				  uint32_t flags);

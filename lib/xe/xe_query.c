@@ -10,6 +10,7 @@
 #include "igt_device.h"
 
 #include "xe_ioctl.h"
+#include "xe_pat.h"
 #include "xe_query.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -204,6 +205,7 @@ int xe_open_first(struct xe_device *dev)
 {
 	struct igt_device_info info;
 	char wanted[256];
+	struct xe_pat pat;
 	int fd, ret;
 
 	igt_device_describe_wanted(IGT_DEV_DRM_RENDER, "xe", wanted, sizeof(wanted));
@@ -214,6 +216,15 @@ int xe_open_first(struct xe_device *dev)
 	ret = __xe_query_device(fd, dev);
 	if (ret)
 		close(fd);
+	igt_assert_f(ret == 0, "querying %s: %s\n", info.devnode, strerror(-ret));
+	/* Binds need the platform's PAT table: never guess one (xe_pat.h). */
+	ret = __xe_pat_of_device(fd, dev, &pat);
+	if (ret)
+		close(fd);
+	igt_require_f(ret != -ENODEV, "xe device %04x (graphics IP %u.%02u): no PAT table known "
+		      "for it, so no PAT index to bind with\n", dev->devid,
+		      dev->num_gts ? dev->gts[0].ip_ver_major : 0,
+		      dev->num_gts ? dev->gts[0].ip_ver_minor : 0);
 	igt_assert_f(ret == 0, "querying %s: %s\n", info.devnode, strerror(-ret));
 	return fd;
 }
