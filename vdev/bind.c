@@ -95,7 +95,7 @@ static int signal_at(struct vdev_file *f, const struct drm_xe_sync *sync, uint64
 		timer_pid = getpid();
 	}
 	if (!timer_running) {
-		if (pthread_create(&timer, NULL, timer_thread, NULL))
+		if (vdev_thread_create(&timer, timer_thread, NULL))
 			return -EAGAIN;
 		pthread_detach(timer);
 		timer_running = true;
