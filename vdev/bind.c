@@ -201,7 +201,7 @@ static int ensure_timer(void)
 {
 	forget_parent();
 	if (!timer_running) {
-		if (pthread_create(&timer, NULL, timer_thread, NULL))
+		if (vdev_thread_create(&timer, timer_thread, NULL))
 			return -EAGAIN;
 		pthread_detach(timer);
 		timer_running = true;

@@ -436,7 +436,7 @@ static int ensure_worker(struct vdev_queue *q)
 		q->ring_head = 0;
 		q->inflight = 0;
 	}
-	ret = pthread_create(&q->worker, NULL, worker, q);
+	ret = vdev_thread_create(&q->worker, worker, q);
 	if (ret)
 		return -ret;
 	q->worker_running = true;

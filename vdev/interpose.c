@@ -4,6 +4,19 @@
  * descriptor (of /dev/null, so the number is ours and close() works) that
  * vdev serves; ioctl/mmap/close on it are answered here, everything else
  * goes to libc.  Without VDEV_PRESET the library stays out of the way.
+ *
+ * Signal handlers: IGT's exit handlers run from its SIGTERM/SIGSEGV
+ * handlers and close the device (ioctls too), possibly on a thread that was
+ * inside vdev.  vdev's own threads block every signal (vdev_thread_create),
+ * so a handler only ever interrupts a program thread.  vdev_lock checks its
+ * owner: when the interrupted thread is in a wait, the lock is free and the
+ * handler's call is served as any other; when it holds the lock, the state
+ * is mid-change and lock_entry() reports EDEADLK instead of deadlocking.
+ * Then close() closes the descriptor and only marks the file (released by
+ * the next open or close), an ioctl fails with EBUSY (not EINTR, which
+ * libdrm's drmIoctl would retry for ever), mmap of a BO fails and munmap
+ * only unmaps.  The one window left is inside pthread_mutex_lock itself,
+ * between taking the futex and recording the owner.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -14,17 +27,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vdev.h"
 
-#define NODE "/dev/dri/renderD128"
-
-pthread_mutex_t vdev_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t vdev_lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 pthread_cond_t vdev_cond;
 
 static struct vdev_file *files;
-static char fake_node[4096];	/* the node in the fake /dev tree vdev/run made */
 
 static int (*real_open)(const char *, int, ...);
 static int (*real_openat)(int, const char *, int, ...);
@@ -36,6 +47,7 @@ static void *(*real_mremap)(void *, size_t, size_t, int, ...);
 static int (*real_madvise)(void *, size_t, int);
 static int (*real_mprotect)(void *, size_t, int);
 static int (*real_sigaction)(int, const struct sigaction *, struct sigaction *);
+static int (*real_fstat)(int, struct stat *);
 
 static void resolve(void)
 {
@@ -49,6 +61,29 @@ static void resolve(void)
 	real_madvise = dlsym(RTLD_NEXT, "madvise");
 	real_mprotect = dlsym(RTLD_NEXT, "mprotect");
 	real_sigaction = dlsym(RTLD_NEXT, "sigaction");
+	real_fstat = dlsym(RTLD_NEXT, "fstat");
+}
+
+/*
+ * vdev_lock for an entry point a signal handler may reach: false (the
+ * lock not taken) when this thread already holds it, i.e. a handler
+ * interrupted vdev here.
+ */
+static bool lock_entry(void)
+{
+	return pthread_mutex_lock(&vdev_lock) == 0;
+}
+
+int vdev_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int ret;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
 
 /* A fork while a worker holds the lock would leave the child's copy locked. */
@@ -75,13 +110,18 @@ static void init_cond(void)
  */
 static void fork_child(void)
 {
+	/*
+	 * The child's thread has a new id, so it does not own the copy of
+	 * the lock (an owner-checked mutex): a new one, free.
+	 */
+	const pthread_mutex_t fresh = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
+
 	init_cond();
-	pthread_mutex_unlock(&vdev_lock);
+	vdev_lock = fresh;
 }
 
 __attribute__((constructor)) static void vdev_init(void)
 {
-	const char *root = getenv("IGT_SVM_DEV_ROOT");
 	int64_t bugs;
 
 	resolve();
@@ -99,8 +139,6 @@ __attribute__((constructor)) static void vdev_init(void)
 	vdev_bugs = (uint32_t)bugs;
 	if (vdev_preset->vram)
 		vdev_residency_init(real_sigaction);
-	if (root && *root)
-		snprintf(fake_node, sizeof(fake_node), "%s/dri/renderD128", root);
 }
 
 int vdev_real_close(int fd)
@@ -115,23 +153,64 @@ int vdev_real_mprotect(void *addr, size_t len, int prot)
 	return real_mprotect(addr, len, prot);
 }
 
-static bool is_node(const char *path)
-{
-	return vdev_preset && path &&
-	       (!strcmp(path, NODE) || (fake_node[0] && !strcmp(path, fake_node)));
-}
-
 struct vdev_file *vdev_file_of(int fd)
 {
 	for (struct vdev_file *f = files; f; f = f->next)
-		if (f->fd == fd)
+		if (f->fd == fd && !f->closed)
 			return f;
 	return NULL;
 }
 
-static int open_node(int flags)
+int vdev_fd_minor(int fd)
 {
-	struct vdev_file *f = calloc(1, sizeof(*f));
+	struct vdev_file *f;
+	int minor;
+
+	if (!vdev_preset || fd < 0)
+		return -1;
+	if (!lock_entry()) {
+		/* Interrupted inside vdev: the list is as this thread left it. */
+		f = vdev_file_of(fd);
+		return f ? f->minor : -1;
+	}
+	f = vdev_file_of(fd);
+	minor = f ? f->minor : -1;
+	pthread_mutex_unlock(&vdev_lock);
+	return minor;
+}
+
+/*
+ * Unlinks the files closed from a signal handler (and no longer in use)
+ * onto @out; with vdev_lock held.
+ */
+static void collect_closed(struct vdev_file **out)
+{
+	for (struct vdev_file **pp = &files; *pp;) {
+		struct vdev_file *f = *pp;
+
+		if (f->closed && !f->users) {
+			*pp = f->next;
+			f->next = *out;
+			*out = f;
+		} else {
+			pp = &f->next;
+		}
+	}
+}
+
+static void release_all(struct vdev_file *list)
+{
+	while (list) {
+		struct vdev_file *next = list->next;
+
+		vdev_file_release(list);
+		list = next;
+	}
+}
+
+static int open_node(int flags, int minor)
+{
+	struct vdev_file *f = calloc(1, sizeof(*f)), *stale = NULL;
 	int fd;
 
 	if (!f) {
@@ -144,11 +223,20 @@ static int open_node(int flags)
 		return -1;
 	}
 	f->fd = fd;
+	f->minor = minor;
 	f->next_id = 1;
-	pthread_mutex_lock(&vdev_lock);
+	if (!lock_entry()) {
+		/* From a handler that interrupted vdev: the list must stay as it is. */
+		free(f);
+		real_close(fd);
+		errno = EBUSY;
+		return -1;
+	}
+	collect_closed(&stale);
 	f->next = files;
 	files = f;
 	pthread_mutex_unlock(&vdev_lock);
+	release_all(stale);
 	return fd;
 }
 
@@ -165,9 +253,12 @@ int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
+	char buf[VDEV_PATH_MAX];
+	int minor = vdev_node_minor(path);
+
 	if (!real_open)
 		resolve();
-	return is_node(path) ? open_node(flags) : real_open(path, flags, mode);
+	return minor >= 0 ? open_node(flags, minor) : real_open(vdev_redirect(path, buf), flags, mode);
 }
 
 int open64(const char *path, int flags, ...) __attribute__((alias("open")));
@@ -180,29 +271,57 @@ int openat(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
+	char buf[VDEV_PATH_MAX];
+	int minor = vdev_node_minor(path);
+
 	if (!real_openat)
 		resolve();
-	return is_node(path) ? open_node(flags) : real_openat(dirfd, path, flags, mode);
+	return minor >= 0 ? open_node(flags, minor)
+			  : real_openat(dirfd, vdev_redirect(path, buf), flags, mode);
 }
 
 int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
 
+/* The _FORTIFY_SOURCE entry points IGT and libpciaccess are built with. */
+int __open_2(const char *path, int flags)
+{
+	return open(path, flags);
+}
+
+int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
+
+int __openat_2(int dirfd, const char *path, int flags)
+{
+	return openat(dirfd, path, flags);
+}
+
+int __openat64_2(int dirfd, const char *path, int flags) __attribute__((alias("__openat_2")));
+
+/*
+ * Like the kernel's file references: a file still in an ioctl (another
+ * thread's, or the one a signal handler interrupted) is released when that
+ * ioctl returns; the descriptor is closed now either way.
+ */
 int close(int fd)
 {
-	struct vdev_file **pp, *f = NULL;
+	struct vdev_file *f, *stale = NULL;
 
 	if (!real_close)
 		resolve();
-	pthread_mutex_lock(&vdev_lock);
-	for (pp = &files; *pp; pp = &(*pp)->next)
-		if ((*pp)->fd == fd) {
-			f = *pp;
-			*pp = f->next;
-			break;
-		}
-	pthread_mutex_unlock(&vdev_lock);
+	if (!vdev_preset || fd < 0)
+		return real_close(fd);
+	if (!lock_entry()) {
+		f = vdev_file_of(fd);
+		if (f)
+			f->closed = true;	/* one store: the list is left as it is */
+		return real_close(fd);
+	}
+	f = vdev_file_of(fd);
 	if (f)
-		vdev_file_release(f);
+		f->closed = true;
+	collect_closed(&stale);
+	pthread_mutex_unlock(&vdev_lock);
+	release_all(stale);
 	return real_close(fd);
 }
 
@@ -218,14 +337,31 @@ int ioctl(int fd, unsigned long request, ...)
 	va_end(ap);
 	if (!real_ioctl)
 		resolve();
-	pthread_mutex_lock(&vdev_lock);
+	if (!vdev_preset)
+		return real_ioctl(fd, request, arg);
+	if (!lock_entry()) {
+		if (!vdev_file_of(fd))
+			return real_ioctl(fd, request, arg);
+		errno = EBUSY;
+		return -1;
+	}
 	f = vdev_file_of(fd);
 	if (!f) {
 		pthread_mutex_unlock(&vdev_lock);
 		return real_ioctl(fd, request, arg);
 	}
+	f->users++;
 	ret = vdev_ioctl(f, request, arg);
-	pthread_mutex_unlock(&vdev_lock);
+	f->users--;
+	if (f->closed && !f->users) {
+		struct vdev_file *stale = NULL;
+
+		collect_closed(&stale);
+		pthread_mutex_unlock(&vdev_lock);
+		release_all(stale);
+	} else {
+		pthread_mutex_unlock(&vdev_lock);
+	}
 	if (ret < 0) {
 		errno = -ret;
 		return -1;
@@ -241,9 +377,14 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 	if (!real_mmap)
 		resolve();
-	if (fd < 0)
+	if (fd < 0 || !vdev_preset)
 		return real_mmap(addr, len, prot, flags, fd, off);
-	pthread_mutex_lock(&vdev_lock);
+	if (!lock_entry()) {
+		if (!vdev_file_of(fd))
+			return real_mmap(addr, len, prot, flags, fd, off);
+		errno = EBUSY;
+		return MAP_FAILED;
+	}
 	f = vdev_file_of(fd);
 	if (f)
 		bo = vdev_bo_find(f, (uint32_t)((uint64_t)off >> 32));
@@ -270,8 +411,7 @@ int munmap(void *addr, size_t len)
 	if (!real_munmap)
 		resolve();
 	vdev_range_release((uintptr_t)addr, len, false);
-	if (vdev_preset) {
-		pthread_mutex_lock(&vdev_lock);
+	if (vdev_preset && lock_entry()) {
 		vdev_cpu_unmapped(files, (uintptr_t)addr, (uintptr_t)addr + len);
 		pthread_mutex_unlock(&vdev_lock);
 	}
@@ -318,4 +458,48 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	if (sig == SIGSEGV && vdev_residency_ready())
 		return vdev_residency_sigaction(act, old);
 	return real_sigaction(sig, act, old);
+}
+
+/*
+ * signal() and its variants install handlers without going through
+ * sigaction()'s symbol (IGT's crash handler is installed so): they are
+ * re-expressed as the sigaction() calls with the semantics glibc gives them.
+ */
+static sighandler_t signal_as_sigaction(int sig, sighandler_t handler, int flags)
+{
+	struct sigaction act = { .sa_handler = handler, .sa_flags = flags }, old;
+
+	if (handler == SIG_ERR || sig <= 0 || sig >= NSIG) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	sigemptyset(&act.sa_mask);
+	if (!(flags & SA_NODEFER))
+		sigaddset(&act.sa_mask, sig);
+	if (sigaction(sig, &act, &old) < 0)
+		return SIG_ERR;
+	return old.sa_flags & SA_SIGINFO ? (sighandler_t)(void (*)(void))old.sa_sigaction
+					 : old.sa_handler;
+}
+
+/* BSD semantics: restarted calls, the handler stays. */
+sighandler_t signal(int sig, sighandler_t handler)
+{
+	return signal_as_sigaction(sig, handler, SA_RESTART);
+}
+
+sighandler_t bsd_signal(int sig, sighandler_t handler)
+{
+	return signal_as_sigaction(sig, handler, SA_RESTART);
+}
+
+/* System V semantics: the handler is reset when it runs and may nest. */
+sighandler_t sysv_signal(int sig, sighandler_t handler)
+{
+	return signal_as_sigaction(sig, handler, SA_RESETHAND | SA_NODEFER);
+}
+
+sighandler_t __sysv_signal(int sig, sighandler_t handler)
+{
+	return signal_as_sigaction(sig, handler, SA_RESETHAND | SA_NODEFER);
 }

@@ -40,6 +40,7 @@ static struct vpage *entries;		/* POOL_PAGES entries, one per slot */
 static uint8_t *pool;
 static uint32_t *free_slots, num_free;
 static struct sigaction next_segv;
+static int (*real_segv_action)(int, const struct sigaction *, struct sigaction *);
 static bool ready;
 
 static unsigned int bucket(uint64_t va)
@@ -94,7 +95,10 @@ static void on_segv(int sig, siginfo_t *info, void *uc)
 	else if (next_segv.sa_handler != SIG_IGN && next_segv.sa_handler != SIG_DFL)
 		next_segv.sa_handler(sig);
 	else {
-		signal(sig, SIG_DFL);
+		/* Not signal(): that would route back to vdev_residency_sigaction. */
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+		real_segv_action(sig, &dfl, NULL);
 		raise(sig);
 	}
 }
@@ -112,6 +116,7 @@ void vdev_residency_init(int (*real_sigaction)(int, const struct sigaction *, st
 	for (uint32_t i = 0; i < POOL_PAGES; i++)
 		free_slots[num_free++] = POOL_PAGES - 1 - i;
 	sigemptyset(&sa.sa_mask);
+	real_segv_action = real_sigaction;
 	real_sigaction(SIGSEGV, &sa, &next_segv);
 	ready = true;
 }

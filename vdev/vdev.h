@@ -213,6 +213,9 @@ struct vdev_syncobj {
 
 struct vdev_file {
 	int fd;
+	int minor;			/* the node opened: 0 card0, 128 renderD128 */
+	bool closed;			/* its descriptor is closed; released when unused */
+	unsigned int users;		/* ioctls in progress on it */
 	uint32_t next_id;
 	struct vdev_vm *vms;
 	struct vdev_queue *queues;
@@ -376,6 +379,23 @@ int vdev_cpu_write(uint64_t addr, const void *buf, size_t len);
 
 /* A line to /dev/kmsg at @level (when writable), prefixed like the xe driver's. */
 void vdev_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- IGT-style discovery (discover.c) ---- */
+
+#define VDEV_PATH_MAX 4096
+/* The DRM minor @path names (0 card0, 128 renderD128), -1 for any other path. */
+int vdev_node_minor(const char *path);
+/* The DRM minor of a descriptor vdev serves, -1 for any other (interpose.c). */
+int vdev_fd_minor(int fd);
+/* @path, or (in @buf) where the fake tree vdev/run made serves it. */
+const char *vdev_redirect(const char *path, char buf[VDEV_PATH_MAX]);
+
+/*
+ * A thread for vdev's own work (a GPU engine, a timer), with every signal
+ * blocked: a handler of the program's that calls into vdev must never run
+ * on a thread that holds vdev_lock (interpose.c).
+ */
+int vdev_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 /* Real libc entry points (interpose.c). */
 int vdev_real_close(int fd);
