@@ -311,6 +311,8 @@ int vdev_page_tile(uint64_t va);
 /* Moves a page to @tile's VRAM; -EOPNOTSUPP for memory that cannot move. */
 int vdev_page_to_vram(uint64_t va, int tile);
 void vdev_page_to_system(uint64_t va);
+/* Moves what can move of [start, end) to @tile's VRAM in one pass; -ENOSPC when the pool is full. */
+int vdev_range_to_vram(uint64_t start, uint64_t end, int tile);
 /* GPU access to a VRAM page (within one page); -ENOENT when it is not in VRAM. */
 int vdev_vram_io(uint64_t va, void *buf, size_t len, bool write);
 /* An increment under the table's lock, so two tiles' atomics never race. */
