@@ -407,6 +407,8 @@ static void *worker(void *arg)
 			/* The ring may have grown meanwhile: find the job again. */
 			job = &q->ring[q->ring_head];
 			if (ret) {
+				if (ret != -ECANCELED && ret != -ETIME)
+					vdev_fault_record(q->vm);
 				q->banned = true;
 				vdev_kmsg(6, "GT%u: Fault response: Unsuccessful %d (queue %u)\n",
 					  q->eci.gt_id, ret, q->id);

@@ -33,6 +33,8 @@ static const struct {
 	{ DRM_IOCTL_XE_WAIT_USER_FENCE, (xe_handler)vdev_wait_ufence },
 	{ DRM_IOCTL_XE_MADVISE, (xe_handler)vdev_madvise },
 	{ DRM_IOCTL_XE_VM_QUERY_MEM_RANGE_ATTRS, (xe_handler)vdev_query_attrs },
+	{ DRM_IOCTL_XE_EXEC_QUEUE_SET_PROPERTY, (xe_handler)vdev_queue_set_property },
+	{ DRM_IOCTL_XE_VM_GET_PROPERTY, (xe_handler)vdev_vm_get_property },
 };
 
 static int dispatch(struct vdev_file *f, unsigned long request, void *arg)

@@ -306,6 +306,8 @@ static int gpu_io(struct vdev_vm *vm, int tile, uint64_t va, void *buf, size_t l
 	pthread_rwlock_rdlock(&vm->lock);
 	ret = gpu_io_locked(vm, tile, va, buf, len, write);
 	pthread_rwlock_unlock(&vm->lock);
+	if (ret)
+		vdev_fault_note(vm, va, write, ret);
 	return ret;
 }
 
@@ -378,13 +380,17 @@ int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va)
 	if (m && kind == VDEV_MAP_NULL)
 		return 0;
 	/* madvise ATOMIC_CPU: only the CPU may do atomics there, a GPU atomic faults. */
-	if (!m && atomic == DRM_XE_ATOMIC_CPU)
+	if (!m && atomic == DRM_XE_ATOMIC_CPU) {
+		vdev_fault_note(vm, va, 2, -EACCES);
 		return -EACCES;
+	}
 	/* The read above did the fault handling (migration, windows, peer checks). */
 	if (!m && (ret = vdev_vram_atomic_inc(va)) != -ENOENT)
 		return ret;
-	if (!cpu_writable(cpu))
+	if (!cpu_writable(cpu)) {
+		vdev_fault_note(vm, va, 2, -EACCES);
 		return -EACCES;
+	}
 	__atomic_fetch_add((uint32_t *)(uintptr_t)cpu, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }

@@ -34,18 +34,16 @@ int vdev_prefetch(struct vdev_vm *vm, uint64_t start, uint64_t end, int region)
 	if (vdev_preset->min_alignment >= SZ_64K && ((start | end) & (SZ_64K - 1)) &&
 	    !(vdev_bugs & VDEV_BUG_64K_EINVAL))
 		return 0;
-	for (uint64_t p = start; p < end; p += PAGE) {
-		int cur = vdev_page_tile(p), ret;
+	/* Bug model peer-map: copying from the other tile's VRAM fails. */
+	for (uint64_t p = start; (vdev_bugs & VDEV_BUG_PEER_MAP) && p < end; p += PAGE) {
+		int cur = vdev_page_tile(p);
 
-		/* Bug model peer-map: copying from the other tile's VRAM fails. */
-		if (cur >= 0 && cur != tile && (vdev_bugs & VDEV_BUG_PEER_MAP)) {
+		if (cur >= 0 && cur != tile) {
 			vdev_kmsg(3, "*ERROR* migrate: copy from tile %d VRAM to tile %d failed: -EIO\n",
 				  cur, tile);
 			return -EIO;
 		}
-		ret = vdev_page_to_vram(p, tile);
-		if (ret && ret != -EOPNOTSUPP)
-			return ret;
 	}
-	return 0;
+	/* One pass over the range, as xe migrates a range with one copy job. */
+	return vdev_range_to_vram(start, end, tile);
 }

@@ -136,40 +136,125 @@ bool vdev_residency_ready(void)
 	return ready;
 }
 
-/* Protection of a private anonymous mapping at @va, -1 for anything else. */
-static int anon_private_prot(uint64_t va)
+/*
+ * Calls @fn for each mapping of /proc/self/maps overlapping [start, end),
+ * with the protection of a private anonymous readable mapping or -1 for
+ * anything else, until @fn returns non-zero (which is returned).  Reads
+ * the file once: a range of many pages costs one pass, not one per page.
+ */
+static int for_each_mapping(uint64_t start, uint64_t end,
+			    int (*fn)(uint64_t lo, uint64_t hi, int prot, void *arg), void *arg)
 {
 	static char buf[1 << 16];	/* no allocation: holes must stay holes */
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC), prot = -1;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC), ret = 0;
 	size_t have = 0;
 	ssize_t n;
-	bool found = false;
+	bool done = false;
 
 	if (fd < 0)
-		return -1;
-	while (!found && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		return -errno;
+	while (!done && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
 		char *line = buf, *nl;
 
 		have += n;
 		buf[have] = '\0';
-		while (!found && (nl = strchr(line, '\n'))) {
+		while (!done && (nl = strchr(line, '\n'))) {
 			unsigned long lo, hi, off, inode;
 			char perms[8], dev[16];
 
 			*nl = '\0';
 			if (sscanf(line, "%lx-%lx %7s %lx %15s %lu", &lo, &hi, perms, &off, dev,
-				   &inode) == 6 && va >= lo && va < hi) {
-				found = true;
+				   &inode) == 6 && hi > start && lo < end) {
+				int prot = -1;
+
 				if (perms[3] == 'p' && inode == 0 && perms[0] == 'r')
 					prot = PROT_READ | (perms[1] == 'w' ? PROT_WRITE : 0);
+				ret = fn(lo, hi, prot, arg);
+				done = ret != 0;
 			}
+			done |= lo >= end;
 			line = nl + 1;
 		}
 		have = buf + have - line;
 		memmove(buf, line, have);
 	}
 	vdev_real_close(fd);
+	return ret;
+}
+
+static int prot_of(uint64_t lo, uint64_t hi, int prot, void *arg)
+{
+	(void)lo;
+	(void)hi;
+	*(int *)arg = prot;
+	return 1;
+}
+
+/* Protection of a private anonymous mapping at @va, -1 for anything else. */
+static int anon_private_prot(uint64_t va)
+{
+	int prot = -1;
+
+	for_each_mapping(va, va + 1, prot_of, &prot);
 	return prot;
+}
+
+struct move {
+	uint64_t start, end;
+	int tile;
+};
+
+/*
+ * Moves the pages of one mapping within the range; runs of pages that move
+ * lose their CPU access with one mprotect.  res_lock held.
+ */
+static int move_mapping(uint64_t lo, uint64_t hi, int prot, void *arg)
+{
+	const struct move *m = arg;
+	uint64_t a = lo > m->start ? lo : m->start, b = hi < m->end ? hi : m->end, run = 0;
+	int ret = 0;
+
+	if (prot < 0)
+		return 0;	/* not private anonymous memory: stays in RAM */
+	for (uint64_t va = a; va < b; va += PAGE) {
+		struct vpage *v = lookup(va);
+
+		if (v || !num_free) {
+			if (run)
+				vdev_real_mprotect((void *)(uintptr_t)run, va - run, PROT_NONE);
+			run = 0;
+			if (!v) {
+				ret = -ENOSPC;
+				break;
+			}
+			v->tile = m->tile;	/* tile to tile: the copy is the pool's own */
+			continue;
+		}
+		v = &entries[free_slots[num_free - 1]];
+		*v = (struct vpage){ .va = va, .slot = free_slots[num_free - 1], .tile = m->tile,
+				     .prot = prot };
+		/* Readable and not ours yet: a plain copy cannot fault for good. */
+		memcpy(pool + (size_t)v->slot * PAGE, (const void *)(uintptr_t)va, PAGE);
+		num_free--;
+		v->next = buckets[bucket(va)];
+		buckets[bucket(va)] = v;
+		if (!run)
+			run = va;
+	}
+	if (run && !ret)
+		vdev_real_mprotect((void *)(uintptr_t)run, b - run, PROT_NONE);
+	return ret;
+}
+
+int vdev_range_to_vram(uint64_t start, uint64_t end, int tile)
+{
+	struct move m = { start & ~(PAGE - 1), end, tile };
+	int ret;
+
+	pthread_mutex_lock(&res_lock);
+	ret = ready ? for_each_mapping(m.start, m.end, move_mapping, &m) : -ENOSPC;
+	pthread_mutex_unlock(&res_lock);
+	return ret;
 }
 
 int vdev_page_tile(uint64_t va)

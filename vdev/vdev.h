@@ -132,6 +132,8 @@ struct vdev_attr {
 	struct vdev_attr *next;
 };
 
+#define VDEV_MAX_FAULTS 50		/* xe: MAX_FAULTS_SAVED_PER_VM */
+
 struct vdev_vm {
 	/*
 	 * Workers read the bindings and attributes without vdev_lock (they
@@ -145,7 +147,11 @@ struct vdev_vm {
 	unsigned int num_mirror;
 	struct vdev_bo_map *maps;
 	struct vdev_attr *attrs;
-	pthread_mutex_t live_lock;	/* the GPU's live mirror ranges (svmrange.c) */
+	pthread_mutex_t live_lock;	/* the GPU's live mirror ranges (svmrange.c), faults (props.c) */
+	struct vdev_fault { uint64_t page; uint8_t access, type; } faults[VDEV_MAX_FAULTS];
+	unsigned int num_faults;
+	struct vdev_fault last_failed;	/* the latest failed GPU access */
+	bool has_last_failed;
 	struct vdev_range *live;	/* sorted, disjoint */
 	unsigned int num_live;
 	uint64_t bind_last_ns[VDEV_MAX_TILES];	/* default bind queue, per tile (bind.c) */
@@ -341,6 +347,15 @@ int vdev_gpu_atomic_inc(struct vdev_vm *vm, int tile, uint64_t va);
  */
 int vdev_preferred_tile(struct vdev_vm *vm, uint64_t va, int faulting_tile, uint64_t *lo,
 			uint64_t *hi);
+/* ---- properties and the VM's fault list (props.c) ---- */
+
+int vdev_queue_set_property(struct vdev_file *f, struct drm_xe_exec_queue_set_property *a);
+int vdev_vm_get_property(struct vdev_file *f, struct drm_xe_vm_get_property *a);
+/* A GPU access failed at @va (@access: 0 read, 1 write, 2 atomic; @err its errno). */
+void vdev_fault_note(struct vdev_vm *vm, uint64_t va, unsigned int access, int err);
+/* The batch stopped on a failed fault: the VM keeps it in its list. */
+void vdev_fault_record(struct vdev_vm *vm);
+
 /* ---- live mirror ranges (svmrange.c) ---- */
 
 /* The GPU reached mirror page @va: it has a live range from now on. */
@@ -365,6 +380,8 @@ int vdev_page_tile(uint64_t va);
 /* Moves a page to @tile's VRAM; -EOPNOTSUPP for memory that cannot move. */
 int vdev_page_to_vram(uint64_t va, int tile);
 void vdev_page_to_system(uint64_t va);
+/* Moves what can move of [start, end) to @tile's VRAM in one pass; -ENOSPC when the pool is full. */
+int vdev_range_to_vram(uint64_t start, uint64_t end, int tile);
 /* GPU access to a VRAM page (within one page); -ENOENT when it is not in VRAM. */
 int vdev_vram_io(uint64_t va, void *buf, size_t len, bool write);
 /* An increment under the table's lock, so two tiles' atomics never race. */
