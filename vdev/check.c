@@ -267,12 +267,12 @@ int vdev_check_madvise(struct vdev_file *f, const struct drm_xe_madvise *a, stru
 	REJECT_IF(a->reserved[0] || a->reserved[1], -EINVAL, sane);
 	if (a->type == DRM_XE_MEM_RANGE_ATTR_PREFERRED_LOC &&
 	    (int32_t)a->preferred_mem_loc.devmem_fd > 0) {
-		/* xe_drm_pagemap_from_fd: an xe device fd, and a VRAM region of it. */
-		REJECT_IF(!vdev_file_of((int)a->preferred_mem_loc.devmem_fd), -EINVAL,
-			  "xe_madvise_details_init");
+		/* xe_drm_pagemap_from_fd: an xe device fd, and a VRAM region of it (xe_devmem_open). */
+		REJECT_IF(!vdev_file_of((int)a->preferred_mem_loc.devmem_fd), -ENOENT,
+			  "xe_drm_pagemap_from_fd");
 		REJECT_IF(!vdev_preset->vram || !a->preferred_mem_loc.region_instance ||
-			  a->preferred_mem_loc.region_instance > vdev_preset->num_tiles, -EINVAL,
-			  "xe_madvise_details_init");
+			  a->preferred_mem_loc.region_instance > vdev_preset->num_tiles, -ENOENT,
+			  "xe_devmem_open");
 	}
 	if (a->type == DRM_XE_MEM_RANGE_ATTR_PAT) {
 		enum vdev_coh coh = vdev_pat_coh(a->pat_index.val);
