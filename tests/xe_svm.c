@@ -607,7 +607,11 @@ static void test_bind_unmap_all(void)
 	struct svm_vm v = svm_vm_create();
 	uint32_t bo, *cpu = bind_new_bo(v.vm, BIND_VA, SZ_64K, &bo);
 	struct drm_xe_vm_bind_op twice = xe_op_bo(bo, 0, BIND_VA + SZ_2M, SZ_64K, 0);
-	struct drm_xe_vm_bind_op all = { .op = DRM_XE_VM_BIND_OP_UNMAP_ALL, .obj = bo };
+	struct drm_xe_vm_bind_op all = {
+		.op = DRM_XE_VM_BIND_OP_UNMAP_ALL, .obj = bo,
+		/* 7.3.4 validates a BO op's PAT index against the BO (xe_vm_bind_ioctl_validate_bo). */
+		.pat_index = XE_PAT_DEFAULT,
+	};
 	int ret;
 
 	xe_vm_bind_sync(xe_fd, v.vm, &twice);
