@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vdev.h"
@@ -213,8 +214,11 @@ static bool any_binding(struct vdev_vm *vm, uint64_t va, size_t len)
 	return false;
 }
 
+#define USERPTR_RETRIES 20
+
 /* A BO, userptr or NULL binding holding the whole access. */
-static int map_io(struct vdev_bo_map *m, uint64_t va, void *buf, size_t len, bool write)
+static int map_io(struct vdev_bo_map *m, uint64_t va, void *buf, size_t len, bool write,
+		  bool fault_mode)
 {
 	uint64_t off = m->offset + (va - m->start);
 	ssize_t n;
@@ -233,7 +237,22 @@ static int map_io(struct vdev_bo_map *m, uint64_t va, void *buf, size_t len, boo
 		 * exec (dma-fence mode) finds.  Gone pages fail the access:
 		 * xe zaps an invalidated userptr that cannot be repinned.
 		 */
-		return vm_io(off, buf, len, write);
+		if (!vm_io(off, buf, len, write))
+			return 0;
+		/*
+		 * In dma-fence mode xe's invalidation waits for the running
+		 * jobs, so a job never sees the pages torn away under it (a
+		 * mmap(MAP_FIXED) over the range leaves them unmapped for a
+		 * moment here): retry briefly before calling it a fault.
+		 */
+		for (int i = 0; !fault_mode && i < USERPTR_RETRIES; i++) {
+			struct timespec pause = { 0, 500000 };
+
+			nanosleep(&pause, NULL);
+			if (!vm_io(off, buf, len, write))
+				return 0;
+		}
+		return -EFAULT;
 	default:
 		n = write ? pwrite(m->bo->memfd, buf, len, (off_t)off)
 			  : pread(m->bo->memfd, buf, len, (off_t)off);
@@ -290,7 +309,8 @@ static int gpu_io_locked(struct vdev_vm *vm, int tile, uint64_t va, void *buf, s
 		if (n > len - done)
 			n = len - done;
 		m = map_piece(vm, at, &n);
-		ret = m ? map_io(m, at, (uint8_t *)buf + done, n, write)
+		ret = m ? map_io(m, at, (uint8_t *)buf + done, n, write,
+				 vm->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)
 			: unbound_io(vm, tile, at, (uint8_t *)buf + done, n, write);
 		if (ret)
 			return ret;
