@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "igt_core.h"
 #include "svm/svm_catalog.h"
@@ -108,6 +109,114 @@ static void test_query(void)
 	for (unsigned int i = 0; i < xe.num_engines; i++)
 		igt_assert_f(xe_gt(&xe, xe.engines[i].gt_id), "engine %u on unknown GT %u\n", i,
 			     xe.engines[i].gt_id);
+}
+
+/* One query by the two-call protocol: its size, then exactly that size; -errno. */
+static int query_two_call(uint32_t type, void *buf, uint32_t want)
+{
+	struct drm_xe_device_query q = { .query = type };
+	int ret = __xe_ioctl(xe_fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+
+	if (ret)
+		return ret;
+	igt_assert_f(q.size == want, "query %u: size %u, expected %u\n", type, q.size, want);
+	q.data = (uintptr_t)buf;
+	return __xe_ioctl(xe_fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
+}
+
+static uint64_t engine_cycles(const struct drm_xe_engine_class_instance *eci, uint64_t *cpu)
+{
+	struct drm_xe_query_engine_cycles c = { .eci = *eci, .clockid = CLOCK_MONOTONIC };
+
+	igt_assert_eq(query_two_call(DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, &c, sizeof(c)), 0);
+	igt_assert(c.width >= 32 && c.width <= 64);
+	*cpu = c.cpu_timestamp;
+	return c.engine_cycles;
+}
+
+/**
+ * SUBTEST: query-types
+ * Description: The device queries beyond engines, regions, config and GTs
+ *   keep the uAPI's promises: HWCONFIG and EU_STALL give a size or a
+ *   documented errno; GT_TOPOLOGY lists every GT and ends exactly at its
+ *   size, with a non-empty DSS and EU mask on each main GT; ENGINE_CYCLES
+ *   of every engine moves forward with the CPU's CLOCK_MONOTONIC and refuses
+ *   an unknown clockid; a wrong size is EINVAL; PXP_STATUS is a status or
+ *   ENODEV; UC_FW_VERSION of GuC answers.
+ * Functionality: query
+ */
+static void test_query_types(void)
+{
+	struct drm_xe_device_query bad = { .query = DRM_XE_DEVICE_QUERY_GT_TOPOLOGY, .size = 1 };
+	struct drm_xe_query_uc_fw_version fw = { .uc_type = XE_QUERY_UC_TYPE_GUC_SUBMISSION };
+	struct drm_xe_query_engine_cycles c = { .clockid = -1 };
+	struct drm_xe_query_pxp_status pxp;
+	uint32_t size, off = 0, gts = 0;
+	uint8_t *topo;
+	void *buf;
+	int ret;
+
+	/* HWCONFIG: empty where the GuC gave no blob; otherwise a blob of whole dwords. */
+	ret = __xe_query(xe_fd, DRM_XE_DEVICE_QUERY_HWCONFIG, &buf, &size);
+	igt_assert_f(ret == 0 || ret == -ENODATA, "HWCONFIG: %s\n", strerror(-ret));
+	if (!ret) {
+		igt_assert_eq(size % 4, 0);
+		free(buf);
+	}
+
+	igt_assert_eq(__xe_query(xe_fd, DRM_XE_DEVICE_QUERY_GT_TOPOLOGY, (void **)&topo, &size), 0);
+	while (off < size) {
+		struct drm_xe_query_topology_mask m;
+		bool any = false;
+
+		igt_assert(size - off >= sizeof(m));
+		memcpy(&m, topo + off, sizeof(m));
+		off += sizeof(m);
+		igt_assert_f(m.num_bytes <= size - off, "mask past the reply\n");
+		igt_assert_f(xe_gt(&xe, m.gt_id), "topology of unknown GT %u\n", m.gt_id);
+		igt_assert(m.type >= DRM_XE_TOPO_DSS_GEOMETRY && m.type <= DRM_XE_TOPO_SIMD16_EU_PER_DSS);
+		for (uint32_t i = 0; i < m.num_bytes; i++)
+			any |= topo[off + i];
+		off += m.num_bytes;
+		gts |= 1u << m.gt_id;
+		/* A main GT has EUs; geometry may be fused off (PVC), compute may not. */
+		if (xe_gt(&xe, m.gt_id)->type == DRM_XE_QUERY_GT_TYPE_MAIN &&
+		    (m.type == DRM_XE_TOPO_DSS_COMPUTE || m.type == DRM_XE_TOPO_EU_PER_DSS ||
+		     m.type == DRM_XE_TOPO_SIMD16_EU_PER_DSS))
+			igt_assert_f(any, "GT %u: topology type %u empty\n", m.gt_id, m.type);
+	}
+	igt_assert_eq(off, size);
+	for (unsigned int i = 0; i < xe.num_gts; i++)
+		igt_assert_f(gts & 1u << xe.gts[i].gt_id, "GT %u not in the topology\n",
+			     xe.gts[i].gt_id);
+	free(topo);
+	igt_assert_eq(__xe_ioctl(xe_fd, DRM_IOCTL_XE_DEVICE_QUERY, &bad), -EINVAL);
+
+	for (unsigned int i = 0; i < xe.num_engines; i++) {
+		uint64_t cpu0, cpu1, e0, e1;
+
+		e0 = engine_cycles(&xe.engines[i], &cpu0);
+		usleep(1000);	/* 1 ms: thousands of ticks of any engine clock */
+		e1 = engine_cycles(&xe.engines[i], &cpu1);
+
+		/* != not >: a 36-bit counter wraps (once an hour at 19.2 MHz) */
+		igt_assert_f(cpu1 > cpu0 && e1 != e0, "engine %u: cycles %llu -> %llu\n", i,
+			     (unsigned long long)e0, (unsigned long long)e1);
+	}
+	c.eci = xe.engines[0];
+	igt_assert_eq(query_two_call(DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, &c, sizeof(c)), -EINVAL);
+
+	igt_assert_eq(query_two_call(DRM_XE_DEVICE_QUERY_UC_FW_VERSION, &fw, sizeof(fw)), 0);
+	ret = query_two_call(DRM_XE_DEVICE_QUERY_PXP_STATUS, &pxp, sizeof(pxp));
+	igt_assert_f(ret == 0 || ret == -ENODEV, "PXP_STATUS: %s\n", strerror(-ret));
+	ret = __xe_query(xe_fd, DRM_XE_DEVICE_QUERY_EU_STALL, &buf, &size);
+	igt_assert_f(ret == 0 || ret == -ENODEV, "EU_STALL: %s\n", strerror(-ret));
+	if (!ret) {
+		struct drm_xe_query_eu_stall *eu = buf;
+
+		igt_assert_eq(size, sizeof(*eu) + eu->num_sampling_rates * sizeof(uint64_t));
+		free(buf);
+	}
 }
 
 /**
@@ -843,6 +952,8 @@ igt_main
 
 		igt_subtest("query")
 			test_query();
+		igt_subtest("query-types")
+			test_query_types();
 
 		igt_subtest("fault-unmapped-with-queue-id") {
 			require_svm();

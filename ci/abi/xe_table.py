@@ -32,6 +32,20 @@ TABLE = Table(
           'near_mem_regions@16:8 far_mem_regions@24:8 ip_ver_major@32:2 '
           'ip_ver_minor@34:2 ip_ver_rev@36:2 pad2@38:2 reserved@40:56'),
         S('drm_xe_query_gt_list', 8, 'num_gt@0:4 pad@4:4 gt_list[]@8:96'),
+        S('drm_xe_query_topology_mask', 8,
+          'gt_id@0:2 type@2:2 num_bytes@4:4 mask[]@8:1'),
+        S('drm_xe_query_engine_cycles', 40,
+          'eci@0:8 clockid@8:4 width@12:4 engine_cycles@16:8 '
+          'cpu_timestamp@24:8 cpu_delta@32:8'),
+        S('drm_xe_query_uc_fw_version', 32,
+          'uc_type@0:2 pad@2:2 branch_ver@4:4 major_ver@8:4 minor_ver@12:4 '
+          'patch_ver@16:4 pad2@20:4 reserved@24:8'),
+        S('drm_xe_query_pxp_status', 8, 'status@0:4 supported_session_types@4:4',
+          since='>6.12'),  # 6.14
+        S('drm_xe_query_eu_stall', 80,
+          'extensions@0:8 capabilities@8:8 record_size@16:8 per_xecore_buf_size@24:8 '
+          'reserved@32:40 num_sampling_rates@72:8 sampling_rates[]@80:8',
+          since='>6.12'),  # 6.15
         S('drm_xe_gem_create', 56,
           'extensions@0:8 size@8:8 placement@16:4 flags@20:4 vm_id@24:4 '
           'handle@28:4 cpu_caching@32:2 pad@34:6 reserved@40:16'),

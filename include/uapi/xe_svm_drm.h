@@ -208,6 +208,58 @@ struct drm_xe_query_gt_list {
 	struct drm_xe_gt gt_list[];
 };
 
+/* GT_TOPOLOGY: a run of these, each followed by num_bytes of mask. */
+struct drm_xe_query_topology_mask {
+	__u16 gt_id;
+#define DRM_XE_TOPO_DSS_GEOMETRY	1
+#define DRM_XE_TOPO_DSS_COMPUTE		2
+#define DRM_XE_TOPO_L3_BANK		3
+#define DRM_XE_TOPO_EU_PER_DSS		4
+#define DRM_XE_TOPO_SIMD16_EU_PER_DSS	5
+	__u16 type;
+	__u32 num_bytes;
+	__u8 mask[];
+};
+
+/* ENGINE_CYCLES: eci and clockid in, the rest out. */
+struct drm_xe_query_engine_cycles {
+	struct drm_xe_engine_class_instance eci;
+	__s32 clockid;
+	__u32 width;
+	__u64 engine_cycles;
+	__u64 cpu_timestamp;
+	__u64 cpu_delta;
+};
+
+struct drm_xe_query_uc_fw_version {
+#define XE_QUERY_UC_TYPE_GUC_SUBMISSION 0
+#define XE_QUERY_UC_TYPE_HUC 1
+	__u16 uc_type;
+	__u16 pad;
+	__u32 branch_ver;
+	__u32 major_ver;
+	__u32 minor_ver;
+	__u32 patch_ver;
+	__u32 pad2;
+	__u64 reserved;
+};
+
+struct drm_xe_query_pxp_status {
+	__u32 status;
+	__u32 supported_session_types;
+};
+
+struct drm_xe_query_eu_stall {
+	__u64 extensions;
+	__u64 capabilities;
+#define DRM_XE_EU_STALL_CAPS_BASE		(1 << 0)
+	__u64 record_size;
+	__u64 per_xecore_buf_size;
+	__u64 reserved[5];
+	__u64 num_sampling_rates;
+	__u64 sampling_rates[];
+};
+
 /* ------------------------------------------------------------------ */
 /* Buffer objects                                                      */
 /* ------------------------------------------------------------------ */
