@@ -4,10 +4,16 @@
  * suite's runner sees them exactly as it would see the xe driver's: level 4
  * and "WARNING:" for what a bug model re-creates, level 6 for ordinary
  * events such as a failed GPU fault.
+ *
+ * /dev/kmsg is one log for the whole machine, so each line names the run it
+ * belongs to ("vdev[RUN]:", RUN from $VDEV_RUN_ID, which vdev/run always
+ * sets): a runner then counts only its own run's warnings, never those of a
+ * vdev run with a bug model going on beside it.
  */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,11 +21,16 @@
 
 void vdev_kmsg(int level, const char *fmt, ...)
 {
+	const char *run = getenv("VDEV_RUN_ID");
 	char line[512];
 	va_list ap;
 	int n, fd;
 
-	n = snprintf(line, sizeof(line), "<%d>xe 0000:03:00.0: [drm] vdev: ", level);
+	if (run && *run)
+		n = snprintf(line, sizeof(line), "<%d>xe 0000:03:00.0: [drm] vdev[%.32s]: ",
+			     level, run);
+	else
+		n = snprintf(line, sizeof(line), "<%d>xe 0000:03:00.0: [drm] vdev: ", level);
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
