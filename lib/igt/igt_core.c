@@ -249,7 +249,7 @@ static void print_describe(const char *name, const char *file, int line)
 		putchar('\n');
 }
 
-/* Listing modes print the name instead of running; true when it must run. */
+/* Listing modes print the name instead of running: true when it was listed (do not run it). */
 static bool list_only(const char *name, const char *file, int line)
 {
 	switch (igt_state.mode) {
