@@ -61,6 +61,14 @@ static void file_gpu_read_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 		return;
 	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
 	scn_file_check(buf, SEED_CPU + 1, "the file after a device write to a private mapping");
+	/*
+	 * The write went to the mapping's own copy, not nowhere: the device
+	 * first, which must not still see the file's page, then the CPU.
+	 */
+	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_GPU,
+		      "device reads its write to the private mapping");
+	scn_check(buf->ptr, buf->size, SEED_GPU,
+		  "CPU reads the device write to the private mapping");
 }
 
 #define PROC_WAIT_S SCN_HANG_S

@@ -109,6 +109,8 @@ static void mremap_shrink_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 
 	svm_buf_fill(want, buf->size, SEED_GPU);
 	svm_gpu_write(ctx->dev, p, want, buf->size);
+	/* A device read, so the half is cut with the pages where the write left them. */
+	scn_gpu_check_same(ctx->dev, p + half, want + half, half, "device reads the half to cut");
 	igt_assert_f(mremap(p, buf->size, half, 0) == p, "mremap: %s\n", strerror(errno));
 	scn_gpu_refused(ctx->dev, p + half, half, SCN_ERR_NO_ACCESS, "the cut half");
 	scn_plug(p + half, half);
