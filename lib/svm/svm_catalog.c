@@ -1,54 +1,63 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scenario catalog: assembles the scenarios of lib/svm/scenarios/ into
- * one table and turns each into subtests.
+ * The scenario catalog: lists the theme tables of lib/svm/scenarios/ and
+ * turns each scenario into subtests.
  *
- * The scenario files are #included here, not compiled on their own: each
- * keeps its bodies, its doc comments and its table entries together and
- * exports the entries as one SVM_SCENARIOS_<THEME> macro, and this file is
- * the single translation unit that can therefore build svm_scenarios[] as a
- * constant array.  Build only this file, svm_scenario.c and
- * svm_scenario_check.c, never the files of lib/svm/scenarios/ on their own.
+ * Each file of lib/svm/scenarios/ is compiled on its own and exports one
+ * theme table (scenarios/themes.h); the catalog is those tables in the
+ * order below, which is the subtest order.  A scenario's body, its doc
+ * comment and its table row stay together in its theme's file.
  *
- * The subtest list depends on the table only, never on the machine: devices
+ * The subtest list depends on the tables only, never on the machine: devices
  * are opened by the group's fixture, which does not run while listing.
  */
 
 #include "svm_catalog.h"
 #include "svm_scenario.h"
+#include "scenarios/themes.h"
 
-#include "scenarios/basic.c"
-#include "scenarios/protect.c"
-#include "scenarios/fork.c"
-#include "scenarios/munmap.c"
-#include "scenarios/mremap.c"
-#include "scenarios/madvise.c"
-#include "scenarios/file.c"
-#include "scenarios/migrate.c"
-#include "scenarios/thp.c"
-#include "scenarios/threads.c"
-#include "scenarios/multidev.c"
-#include "scenarios/layout.c"
-#include "scenarios/teardown.c"
-#include "scenarios/exclusive.c"
+#define THEME(theme) { svm_scenarios_##theme, &svm_num_scenarios_##theme }
 
-const struct svm_scenario svm_scenarios[] = {
-	SVM_SCENARIOS_BASIC
-	SVM_SCENARIOS_PROTECT
-	SVM_SCENARIOS_FORK
-	SVM_SCENARIOS_MUNMAP
-	SVM_SCENARIOS_MREMAP
-	SVM_SCENARIOS_MADVISE
-	SVM_SCENARIOS_FILE
-	SVM_SCENARIOS_MIGRATE
-	SVM_SCENARIOS_THP
-	SVM_SCENARIOS_THREADS
-	SVM_SCENARIOS_MULTIDEV
-	SVM_SCENARIOS_LAYOUT
-	SVM_SCENARIOS_TEARDOWN
-	SVM_SCENARIOS_EXCLUSIVE
+/* The counts are not constant expressions here, hence the pointers. */
+static const struct {
+	const struct svm_scenario *table;
+	const unsigned int *count;
+} themes[] = {
+	THEME(basic),
+	THEME(protect),
+	THEME(fork),
+	THEME(munmap),
+	THEME(mremap),
+	THEME(madvise),
+	THEME(file),
+	THEME(migrate),
+	THEME(thp),
+	THEME(threads),
+	THEME(multidev),
+	THEME(layout),
+	THEME(teardown),
+	THEME(exclusive),
 };
-const unsigned int svm_num_scenarios = SCN_ARRAY_SIZE(svm_scenarios);
+
+static unsigned int scenario_count(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int t = 0; t < SCN_ARRAY_SIZE(themes); t++)
+		n += *themes[t].count;
+	return n;
+}
+
+/* Scenario @i of the catalog, counting through the themes in order. */
+static const struct svm_scenario *scenario_at(unsigned int i)
+{
+	for (unsigned int t = 0; t < SCN_ARRAY_SIZE(themes); t++) {
+		if (i < *themes[t].count)
+			return &themes[t].table[i];
+		i -= *themes[t].count;
+	}
+	return NULL;
+}
 
 /*
  * A hang detector on every scenario: above its waits' own bound and far
@@ -59,6 +68,15 @@ const unsigned int svm_num_scenarios = SCN_ARRAY_SIZE(svm_scenarios);
 
 /* Statics: the fixture sets them and they must survive a failed subtest. */
 static struct svm_scenario_ctx catalog;
+/* The scenario being run, for run_with_buf(): scn_run() passes only the context. */
+static const struct svm_scenario *running;
+
+static void run_with_buf(struct svm_scenario_ctx *ctx)
+{
+	size_t size = running->buf_size ? running->buf_size : scn_size(ctx);
+
+	scn_with_buf(ctx, size, running->with_buf);
+}
 
 static void run_scenario(const struct svm_scenario *s, const struct svm_mem_kind *kind)
 {
@@ -67,9 +85,12 @@ static void run_scenario(const struct svm_scenario *s, const struct svm_mem_kind
 	svm_require(ctx->dev, s->needs);
 	igt_require_f(!s->needs_peer || ctx->peer,
 		      "needs a second %s device and there is only one\n", ctx->backend->name);
+	igt_assert_f(!s->run != !s->with_buf,
+		     "scenario %s needs exactly one of .run and .with_buf\n", s->name);
 	ctx->kind = kind;
+	running = s;
 	igt_set_timeout(SCENARIO_TIMEOUT_S, s->name);
-	scn_run(s->run, ctx);
+	scn_run(s->with_buf ? run_with_buf : s->run, ctx);
 	igt_set_timeout(0, NULL);
 }
 
@@ -85,8 +106,8 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 			scn_evict_on_crash(&catalog);
 		}
 
-		for (unsigned int i = 0; i < svm_num_scenarios; i++) {
-			const struct svm_scenario *s = &svm_scenarios[i];
+		for (unsigned int i = 0; i < scenario_count(); i++) {
+			const struct svm_scenario *s = scenario_at(i);
 
 			if (!s->kinds) {
 				igt_subtest(s->name)

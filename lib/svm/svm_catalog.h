@@ -23,16 +23,22 @@ struct svm_scenario_ctx {
 	size_t page_size;
 };
 
+/*
+ * One row of a theme table (lib/svm/scenarios/), written with designated
+ * initializers.  The body is exactly one of .run and .with_buf: most
+ * scenarios work on one buffer of the subtest's memory kind, which the
+ * catalog allocates for them (.with_buf); .run is for those that need more
+ * than that, or no kind at all.
+ */
 struct svm_scenario {
 	const char *name;
 	uint32_t needs;			/* enum svm_cap bits; missing ones skip */
 	uint32_t kinds;			/* SVM_MEM_BIT()s to expand over; 0: one subtest */
 	bool needs_peer;		/* skips without a second device */
 	void (*run)(struct svm_scenario_ctx *ctx);
+	void (*with_buf)(struct svm_scenario_ctx *ctx, struct svm_buf *buf);
+	size_t buf_size;		/* .with_buf's buffer; 0: scn_size() */
 };
-
-extern const struct svm_scenario svm_scenarios[];
-extern const unsigned int svm_num_scenarios;
 
 /*
  * Emits one igt_subtest per scenario (and kind) inside the caller's

@@ -170,6 +170,10 @@ void scn_gpu_check_same(struct svm_dev *dev, const void *addr, const void *want,
 /* A device read and a device write of @addr are both refused with @err. */
 void scn_gpu_refused(struct svm_dev *dev, void *addr, size_t len, int err, const char *what);
 
+/* The file behind file-backed @buf gets, or holds, @seed data (pwrite/pread, not the mapping). */
+void scn_file_fill(const struct svm_buf *buf, uint32_t seed);
+void scn_file_check(const struct svm_buf *buf, uint32_t seed, const char *what);
+
 /*
  * Where the backend can say (SVM_CAP_RESIDENCY), every page of the range is
  * at @want; otherwise nothing is checked.

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Basic data movement between the CPU and the device through shared
- * virtual addresses, on every kind of memory.  #included by svm_catalog.c.
+ * virtual addresses, on every kind of memory.
  */
 #include <string.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /**
  * SUBTEST: gpu-write-cpu-read-%s
@@ -31,11 +32,6 @@ static void gpu_write_cpu_read_body(struct svm_scenario_ctx *ctx, struct svm_buf
 	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
 	scn_check(buf->ptr, buf->size, SEED_GPU, "CPU reads the device's write");
 	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_GPU, "device reads its own write");
-}
-
-static void gpu_write_cpu_read(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), gpu_write_cpu_read_body);
 }
 
 /**
@@ -67,11 +63,6 @@ static void cpu_write_gpu_read_body(struct svm_scenario_ctx *ctx, struct svm_buf
 		      "device reads the CPU's second write");
 }
 
-static void cpu_write_gpu_read(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), cpu_write_gpu_read_body);
-}
-
 /**
  * SUBTEST: gpu-copy-%s
  * Description: The device copies the first half of a buffer of %arg[1]
@@ -101,11 +92,6 @@ static void gpu_copy_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	svm_gpu_copy(ctx->dev, dst, src, half);
 	scn_check(dst, half, SEED_CPU, "CPU reads the copy");
 	scn_check(src, half, SEED_CPU, "CPU reads the source");
-}
-
-static void gpu_copy(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), gpu_copy_body);
 }
 
 /**
@@ -142,14 +128,15 @@ static void untouched_reads_zero_body(struct svm_scenario_ctx *ctx, struct svm_b
 	scn_check_zero(seen, buf->size, "device reads the rest after one CPU store");
 }
 
-static void untouched_reads_zero(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), untouched_reads_zero_body);
-}
-
-#define SVM_SCENARIOS_BASIC \
-	{ "gpu-write-cpu-read", SCN_DATA, SCN_KINDS_ALL, false, gpu_write_cpu_read }, \
-	{ "cpu-write-gpu-read", SVM_CAP_GPU_READ, SCN_KINDS_ALL, false, cpu_write_gpu_read }, \
-	{ "gpu-copy", SVM_CAP_GPU_COPY, SCN_KINDS_ALL, false, gpu_copy }, \
-	{ "untouched-reads-zero", SVM_CAP_GPU_READ, \
-	  SVM_MEM_ALL & ~(SCN_KIND(MALLOC) | SCN_KIND(STACK)), false, untouched_reads_zero },
+const struct svm_scenario svm_scenarios_basic[] = {
+	{ .name = "gpu-write-cpu-read", .needs = SCN_DATA, .kinds = SCN_KINDS_ALL,
+	  .with_buf = gpu_write_cpu_read_body },
+	{ .name = "cpu-write-gpu-read", .needs = SVM_CAP_GPU_READ, .kinds = SCN_KINDS_ALL,
+	  .with_buf = cpu_write_gpu_read_body },
+	{ .name = "gpu-copy", .needs = SVM_CAP_GPU_COPY, .kinds = SCN_KINDS_ALL,
+	  .with_buf = gpu_copy_body },
+	{ .name = "untouched-reads-zero", .needs = SVM_CAP_GPU_READ,
+	  .kinds = SVM_MEM_ALL & ~(SCN_KIND(MALLOC) | SCN_KIND(STACK)),
+	  .with_buf = untouched_reads_zero_body },
+};
+const unsigned int svm_num_scenarios_basic = SCN_ARRAY_SIZE(svm_scenarios_basic);

@@ -2,12 +2,13 @@
 /*
  * Exclusive (atomic) device access: the device takes pages for itself so
  * that it can operate on them atomically; any CPU access, read or write,
- * must take them back, and no data may be lost on the way.  #included by
- * svm_catalog.c.
+ * must take them back, and no data may be lost on the way.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /**
  * SUBTEST: exclusive-revoke-%s
@@ -60,11 +61,8 @@ static void exclusive_revoke_body(struct svm_scenario_ctx *ctx, struct svm_buf *
 	scn_gpu_check_same(ctx->dev, p, want, buf->size, "device after revoking");
 }
 
-static void exclusive_revoke(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), exclusive_revoke_body);
-}
-
-#define SVM_SCENARIOS_EXCLUSIVE \
-	{ "exclusive-revoke", SVM_CAP_GPU_READ | SVM_CAP_EXCLUSIVE, SCN_KINDS_ANON, false, \
-	  exclusive_revoke },
+const struct svm_scenario svm_scenarios_exclusive[] = {
+	{ .name = "exclusive-revoke", .needs = SVM_CAP_GPU_READ | SVM_CAP_EXCLUSIVE,
+	  .kinds = SCN_KINDS_ANON, .with_buf = exclusive_revoke_body },
+};
+const unsigned int svm_num_scenarios_exclusive = SCN_ARRAY_SIZE(svm_scenarios_exclusive);

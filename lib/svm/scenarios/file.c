@@ -4,24 +4,17 @@
  * the file's content, what it writes through a private one never reaches
  * the file, and what is written to the file is what the device reads until
  * the private mapping makes its own copy.  Two processes mapping the same
- * file see each other's device writes.  #included by svm_catalog.c.
+ * file see each other's device writes.
  */
+#include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 #define FILE_KINDS (SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_PRIVATE) | SCN_KIND(FILE_SHARED))
-
-/* The file behind @buf holds @want (compared with memcmp). */
-static void file_check_same(struct svm_buf *buf, const void *want, const char *what)
-{
-	void *data = scn_scratch(buf->size);
-
-	igt_assert_f(pread(buf->fd, data, buf->size, 0) == (ssize_t)buf->size,
-		     "pread: %s\n", strerror(errno));
-	scn_check_same(data, want, buf->size, what);
-}
 
 /**
  * SUBTEST: file-gpu-write-%s
@@ -37,20 +30,11 @@ static void file_check_same(struct svm_buf *buf, const void *want, const char *w
  */
 static void file_gpu_write_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 {
-	char *before = scn_scratch(buf->size), *data = scn_scratch(buf->size);
-
-	svm_buf_fill(before, buf->size, SEED_CPU);
-	igt_assert(pwrite(buf->fd, before, buf->size, 0) == (ssize_t)buf->size);
+	scn_file_fill(buf, SEED_CPU);
 	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
-	svm_buf_fill(data, buf->size, SEED_GPU);
-	file_check_same(buf, scn_has(ctx, SVM_MEM_PROP_SHARED) ? data : before,
-			"the file after the device write");
+	scn_file_check(buf, scn_has(ctx, SVM_MEM_PROP_SHARED) ? SEED_GPU : SEED_CPU,
+		       "the file after the device write");
 	scn_check(buf->ptr, buf->size, SEED_GPU, "CPU reads the device write");
-}
-
-static void file_gpu_write(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), file_gpu_write_body);
 }
 
 /**
@@ -68,23 +52,23 @@ static void file_gpu_write(struct svm_scenario_ctx *ctx)
  */
 static void file_gpu_read_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 {
-	char *data = scn_scratch(buf->size);
-
 	for (uint32_t round = 0; round < 2; round++) {
-		svm_buf_fill(data, buf->size, SEED_CPU + round);
-		igt_assert(pwrite(buf->fd, data, buf->size, 0) == (ssize_t)buf->size);
+		scn_file_fill(buf, SEED_CPU + round);
 		scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU + round,
 			      "device reads what pwrite() wrote");
 	}
 	if (scn_has(ctx, SVM_MEM_PROP_SHARED))
 		return;
 	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
-	file_check_same(buf, data, "the file after a device write to a private mapping");
-}
-
-static void file_gpu_read(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), file_gpu_read_body);
+	scn_file_check(buf, SEED_CPU + 1, "the file after a device write to a private mapping");
+	/*
+	 * The write went to the mapping's own copy, not nowhere: the device
+	 * first, which must not still see the file's page, then the CPU.
+	 */
+	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_GPU,
+		      "device reads its write to the private mapping");
+	scn_check(buf->ptr, buf->size, SEED_GPU,
+		  "CPU reads the device write to the private mapping");
 }
 
 #define PROC_WAIT_S SCN_HANG_S
@@ -117,24 +101,25 @@ static void two_processes_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 		scn_gpu_fill(dev, mine, buf->size, SEED_CHILD);
 		scn_pipe_post(&written);
 		scn_pipe_wait(&go, PROC_SYNC_MS, "the parent's device write");
-		scn_gpu_check(dev, mine, buf->size, SEED_PARENT, "child's device reads the parent's write");
+		scn_gpu_check(dev, mine, buf->size, SEED_PARENT,
+			      "child's device reads the parent's write");
 		svm_dev_close(dev);
 	}
 	scn_pipe_wait(&written, PROC_SYNC_MS, "the child's device write");
-	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CHILD, "parent's device reads the child's write");
+	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CHILD,
+		      "parent's device reads the child's write");
 	scn_check(buf->ptr, buf->size, SEED_CHILD, "parent's CPU reads the child's write");
 	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_PARENT);
 	scn_pipe_post(&go);
 	scn_wait_children(PROC_WAIT_S, "the child");
 }
 
-static void two_processes(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), two_processes_body);
-}
-
-#define SVM_SCENARIOS_FILE \
-	{ "file-gpu-write", SCN_DATA, FILE_KINDS, false, file_gpu_write }, \
-	{ "file-gpu-read", SCN_DATA, FILE_KINDS, false, file_gpu_read }, \
-	{ "two-processes", SCN_DATA, SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_SHARED), false, \
-	  two_processes },
+const struct svm_scenario svm_scenarios_file[] = {
+	{ .name = "file-gpu-write", .needs = SCN_DATA, .kinds = FILE_KINDS,
+	  .with_buf = file_gpu_write_body },
+	{ .name = "file-gpu-read", .needs = SCN_DATA, .kinds = FILE_KINDS,
+	  .with_buf = file_gpu_read_body },
+	{ .name = "two-processes", .needs = SCN_DATA,
+	  .kinds = SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_SHARED), .with_buf = two_processes_body },
+};
+const unsigned int svm_num_scenarios_file = SCN_ARRAY_SIZE(svm_scenarios_file);

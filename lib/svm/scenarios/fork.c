@@ -4,9 +4,9 @@
  * to the mm of the process that opened it, so a child opens its own handle
  * (svm_dev_reopen) before it touches the device.  Private memory must be
  * copied on the first write of either side, shared memory never is.
- * #included by svm_catalog.c.
  */
 #include "../svm_scenario.h"
+#include "themes.h"
 
 #define FORK_WAIT_S SCN_HANG_S
 #define FORK_SYNC_MS (SCN_HANG_S * 1000)
@@ -90,11 +90,6 @@ static void fork_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	fork_parent_writes(ctx, buf);
 }
 
-static void fork_cow(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), fork_body);
-}
-
 /**
  * SUBTEST: fork-migrated-%s
  * Description: Fork while %arg[1] sits in device memory.  The child's
@@ -120,14 +115,12 @@ static void fork_migrated_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 	fork_parent_writes(ctx, buf);
 }
 
-static void fork_migrated(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), fork_migrated_body);
-}
-
-#define SVM_SCENARIOS_FORK \
-	{ "fork", SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE, \
-	  SCN_KIND(MALLOC) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE) | SCN_KINDS_SHARED | \
-	  SCN_KIND(FILE_PRIVATE) | SCN_KIND(STACK) | SCN_KIND(MLOCKED), false, fork_cow }, \
-	{ "fork-migrated", SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE | SVM_CAP_MIGRATE, \
-	  SCN_KINDS_ANON | SCN_KIND(STACK), false, fork_migrated },
+const struct svm_scenario svm_scenarios_fork[] = {
+	{ .name = "fork", .needs = SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE,
+	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE) | SCN_KINDS_SHARED |
+		   SCN_KIND(FILE_PRIVATE) | SCN_KIND(STACK) | SCN_KIND(MLOCKED),
+	  .with_buf = fork_body },
+	{ .name = "fork-migrated", .needs = SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE | SVM_CAP_MIGRATE,
+	  .kinds = SCN_KINDS_ANON | SCN_KIND(STACK), .with_buf = fork_migrated_body },
+};
+const unsigned int svm_num_scenarios_fork = SCN_ARRAY_SIZE(svm_scenarios_fork);

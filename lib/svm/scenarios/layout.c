@@ -3,12 +3,12 @@
  * Address layouts that are not one neat page-aligned buffer: objects at odd
  * offsets and of odd sizes, straddling pages (some of them in device
  * memory), and a huge address range with a few scattered pages in use.
- * #included by svm_catalog.c.
  */
 #include <string.h>
 #include <sys/mman.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /* Offsets and lengths in bytes, as multiples of the page size plus a remainder. */
 static const struct {
@@ -70,11 +70,6 @@ static void unaligned_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 		unaligned_case(ctx, buf, i, want);
 }
 
-static void unaligned(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), unaligned_body);
-}
-
 /**
  * SUBTEST: unaligned-migrated-%s
  * Description: An object of %arg[1] straddles two pages of which only the
@@ -102,11 +97,6 @@ static void unaligned_migrated_body(struct svm_scenario_ctx *ctx, struct svm_buf
 	svm_buf_fill(want + off, len, SEED_GPU);
 	svm_gpu_write(ctx->dev, p + off, want + off, len);
 	scn_check_same(p, want, buf->size, "CPU reads object and background");
-}
-
-static void unaligned_migrated(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), unaligned_migrated_body);
 }
 
 #define SPARSE_SIZE (1ul << 30)
@@ -141,11 +131,14 @@ static void sparse(struct svm_scenario_ctx *ctx)
 	scn_check(base + SPARSE_SIZE - ps, ps, SEED_GPU + n, "CPU reads the last page");
 }
 
-#define SVM_SCENARIOS_LAYOUT \
-	{ "unaligned", SCN_DATA | SVM_CAP_SUBPAGE, \
-	  SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED) | SCN_KIND(STACK), \
-	  false, unaligned }, \
-	{ "unaligned-migrated", SCN_DATA | SVM_CAP_SUBPAGE | SVM_CAP_MIGRATE, \
-	  SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(STACK), false, \
-	  unaligned_migrated }, \
-	{ "sparse", SCN_DATA, 0, false, sparse },
+const struct svm_scenario svm_scenarios_layout[] = {
+	{ .name = "unaligned", .needs = SCN_DATA | SVM_CAP_SUBPAGE,
+	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED) |
+		   SCN_KIND(STACK),
+	  .with_buf = unaligned_body },
+	{ .name = "unaligned-migrated", .needs = SCN_DATA | SVM_CAP_SUBPAGE | SVM_CAP_MIGRATE,
+	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(STACK),
+	  .with_buf = unaligned_migrated_body },
+	{ .name = "sparse", .needs = SCN_DATA, .run = sparse },
+};
+const unsigned int svm_num_scenarios_layout = SCN_ARRAY_SIZE(svm_scenarios_layout);

@@ -4,23 +4,15 @@
  * from the process, and the device must then read what the CPU reads.
  * That is zeroes for private anonymous memory, the file's content for a
  * private file mapping, and the data itself for shared memory, whose pages
- * live on in the shared object.  #included by svm_catalog.c.
+ * live on in the shared object.
  */
+#include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "../svm_scenario.h"
-
-/* Puts @seed data into the file behind a file-backed buffer, not through the mapping. */
-static void file_fill(struct svm_buf *buf, uint32_t seed)
-{
-	void *data = scn_scratch(buf->size);
-
-	igt_assert_f(buf->fd >= 0, "%s memory has no file\n", buf->kind->name);
-	svm_buf_fill(data, buf->size, seed);
-	igt_assert_f(pwrite(buf->fd, data, buf->size, 0) == (ssize_t)buf->size,
-		     "pwrite: %s\n", strerror(errno));
-}
+#include "themes.h"
 
 /**
  * SUBTEST: madv-dontneed-%s
@@ -44,7 +36,7 @@ static void madv_dontneed_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 	bool file = scn_has(ctx, SVM_MEM_PROP_FILE), shared = scn_has(ctx, SVM_MEM_PROP_SHARED);
 
 	if (file)
-		file_fill(buf, SEED_CPU);
+		scn_file_fill(buf, SEED_CPU);
 	scn_gpu_fill(ctx->dev, buf->ptr, buf->size, SEED_GPU);
 	scn_check(buf->ptr, buf->size, SEED_GPU, "CPU before MADV_DONTNEED");
 	igt_assert_f(!madvise(buf->ptr, buf->size, MADV_DONTNEED), "madvise: %s\n",
@@ -55,17 +47,13 @@ static void madv_dontneed_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 		scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_GPU, "device, shared memory");
 		scn_check(buf->ptr, buf->size, SEED_GPU, "CPU, shared memory");
 	} else if (file) {
-		scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU, "device, the file's content");
+		scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU,
+			      "device, the file's content");
 		scn_check(buf->ptr, buf->size, SEED_CPU, "CPU, the file's content");
 	} else {
 		scn_gpu_check_zero(ctx->dev, buf->ptr, buf->size, "device, anonymous memory");
 		scn_check_zero(buf->ptr, buf->size, "CPU, anonymous memory");
 	}
-}
-
-static void madv_dontneed(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), madv_dontneed_body);
 }
 
 /**
@@ -92,13 +80,11 @@ static void madv_dontneed_migrated_body(struct svm_scenario_ctx *ctx, struct svm
 	scn_check_zero(buf->ptr, buf->size, "CPU after MADV_DONTNEED");
 }
 
-static void madv_dontneed_migrated(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), madv_dontneed_migrated_body);
-}
-
-#define SVM_SCENARIOS_MADVISE \
-	{ "madv-dontneed", SCN_DATA, \
-	  SCN_KINDS_ANON | SCN_KINDS_SHARED | SCN_KIND(FILE_PRIVATE), false, madv_dontneed }, \
-	{ "madv-dontneed-migrated", SCN_DATA | SVM_CAP_MIGRATE, SCN_KINDS_ANON, false, \
-	  madv_dontneed_migrated },
+const struct svm_scenario svm_scenarios_madvise[] = {
+	{ .name = "madv-dontneed", .needs = SCN_DATA,
+	  .kinds = SCN_KINDS_ANON | SCN_KINDS_SHARED | SCN_KIND(FILE_PRIVATE),
+	  .with_buf = madv_dontneed_body },
+	{ .name = "madv-dontneed-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE,
+	  .kinds = SCN_KINDS_ANON, .with_buf = madv_dontneed_migrated_body },
+};
+const unsigned int svm_num_scenarios_madvise = SCN_ARRAY_SIZE(svm_scenarios_madvise);

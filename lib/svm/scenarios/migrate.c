@@ -3,13 +3,14 @@
  * Migration to device memory and back.  Data must survive every move; a
  * CPU access brings a page back to system memory; pages the kernel cannot
  * move (shared, page cache, hugetlb) stay where they are, as the memory
- * kind's properties say (scn_migrate).  #included by svm_catalog.c.
+ * kind's properties say (scn_migrate).
  */
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 #define MIGRATE_DATA (SCN_DATA | SVM_CAP_MIGRATE)
 
@@ -48,11 +49,6 @@ static void migrate_cpu_read_body(struct svm_scenario_ctx *ctx, struct svm_buf *
 	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU, "device reads it afterwards");
 }
 
-static void migrate_cpu_read(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), migrate_cpu_read_body);
-}
-
 /**
  * SUBTEST: migrate-to-system-%s
  * Description: %arg[1] migrated to device memory is migrated back
@@ -76,11 +72,6 @@ static void migrate_to_system_body(struct svm_scenario_ctx *ctx, struct svm_buf 
 	igt_assert_eq_u64(back, npages);
 	scn_expect_residency(ctx->dev, buf->ptr, npages, SVM_RES_SYSTEM, "after migrating back");
 	scn_check(buf->ptr, buf->size, SEED_CPU, "CPU after migrating back");
-}
-
-static void migrate_to_system(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), migrate_to_system_body);
 }
 
 /**
@@ -121,11 +112,6 @@ static void migrate_mixed_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 	scn_check(p, buf->size, SEED_GPU, "CPU reads the device's write");
 }
 
-static void migrate_mixed(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, SZ_2M, migrate_mixed_body);
-}
-
 #define PING_PONG_ROUNDS 6
 
 /**
@@ -152,11 +138,6 @@ static void migrate_ping_pong_body(struct svm_scenario_ctx *ctx, struct svm_buf 
 	}
 }
 
-static void migrate_ping_pong(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), migrate_ping_pong_body);
-}
-
 /**
  * SUBTEST: migrate-untouched-%s
  * Description: %arg[1] that nobody touched is migrated: every page gets a
@@ -175,11 +156,6 @@ static void migrate_untouched_body(struct svm_scenario_ctx *ctx, struct svm_buf 
 	scn_check_zero(buf->ptr, buf->size, "CPU reads migrated zeroes");
 }
 
-static void migrate_untouched(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), migrate_untouched_body);
-}
-
 /**
  * SUBTEST: migrate-file-private
  * Description: In a private mapping of a file, the CPU has written the first
@@ -196,14 +172,13 @@ static void migrate_file_private(struct svm_scenario_ctx *ctx)
 {
 	struct svm_buf *buf = scn_buf(svm_mem_kind(SVM_MEM_FILE_PRIVATE), 16 * ctx->page_size);
 	size_t half = buf->size / 2, npages = scn_npages(ctx, buf->size);
-	char *p = buf->ptr, *file = scn_scratch(buf->size), *want = scn_scratch(buf->size);
+	char *p = buf->ptr, *want = scn_scratch(buf->size);
 	volatile char sink;
 	uint64_t moved = 0;
 	char *again;
 
-	svm_buf_fill(file, buf->size, SEED_CPU);
-	igt_assert(pwrite(buf->fd, file, buf->size, 0) == (ssize_t)buf->size);
-	memcpy(want, file, buf->size);
+	scn_file_fill(buf, SEED_CPU);
+	svm_buf_fill(want, buf->size, SEED_CPU);
 	svm_buf_fill(want, half, SEED_GPU);
 	memcpy(p, want, half);
 	for (size_t i = half; i < buf->size; i += ctx->page_size)
@@ -218,17 +193,23 @@ static void migrate_file_private(struct svm_scenario_ctx *ctx)
 
 	igt_assert(!munmap(p, buf->size));
 	again = scn_mmap(NULL, buf->size, PROT_READ, MAP_PRIVATE, buf->fd, 0);
-	scn_check_same(again, file, buf->size, "a new mapping shows the untouched file");
+	scn_check(again, buf->size, SEED_CPU, "a new mapping shows the untouched file");
 }
 
-#define SVM_SCENARIOS_MIGRATE \
-	{ "migrate-cpu-read", MIGRATE_DATA, SCN_KINDS_ALL & ~SCN_KIND(FILE_PRIVATE), false, \
-	  migrate_cpu_read }, \
-	{ "migrate-file-private", MIGRATE_DATA, 0, false, migrate_file_private }, \
-	{ "migrate-to-system", MIGRATE_DATA, SCN_KINDS_ANON, false, migrate_to_system }, \
-	{ "migrate-mixed", MIGRATE_DATA, SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), false, \
-	  migrate_mixed }, \
-	{ "migrate-ping-pong", MIGRATE_DATA, SCN_KINDS_ANON, false, migrate_ping_pong }, \
-	{ "migrate-untouched", MIGRATE_DATA, \
-	  SCN_KIND(CALLOC_LARGE) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), false, \
-	  migrate_untouched },
+const struct svm_scenario svm_scenarios_migrate[] = {
+	{ .name = "migrate-cpu-read", .needs = MIGRATE_DATA,
+	  .kinds = SCN_KINDS_ALL & ~SCN_KIND(FILE_PRIVATE), .with_buf = migrate_cpu_read_body },
+	{ .name = "migrate-file-private", .needs = MIGRATE_DATA, .run = migrate_file_private },
+	{ .name = "migrate-to-system", .needs = MIGRATE_DATA, .kinds = SCN_KINDS_ANON,
+	  .with_buf = migrate_to_system_body },
+	/* 2 MiB for every kind, mmap-private too: the mixed range is one huge page's span. */
+	{ .name = "migrate-mixed", .needs = MIGRATE_DATA,
+	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE),
+	  .with_buf = migrate_mixed_body, .buf_size = SZ_2M },
+	{ .name = "migrate-ping-pong", .needs = MIGRATE_DATA, .kinds = SCN_KINDS_ANON,
+	  .with_buf = migrate_ping_pong_body },
+	{ .name = "migrate-untouched", .needs = MIGRATE_DATA,
+	  .kinds = SCN_KIND(CALLOC_LARGE) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE),
+	  .with_buf = migrate_untouched_body },
+};
+const unsigned int svm_num_scenarios_migrate = SCN_ARRAY_SIZE(svm_scenarios_migrate);

@@ -2,11 +2,14 @@
 /*
  * mremap() of memory the device has touched: the device must follow the
  * pages to their new address, lose the old one, and see grown memory as
- * fresh.  #included by svm_catalog.c.
+ * fresh.
  */
+#include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /* A 2 MiB-aligned inaccessible reservation of @len bytes, to move into. */
 static char *reserve(size_t len)
@@ -50,11 +53,6 @@ static void mremap_move_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	scn_check(moved, buf->size, SEED_GPU + 1, "CPU after a device write at the new address");
 }
 
-static void mremap_move(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), mremap_move_body);
-}
-
 /**
  * SUBTEST: mremap-grow-%s
  * Description: %arg[1] written by the device is grown to twice its size by
@@ -88,11 +86,6 @@ static void mremap_grow_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	scn_check(grown, len, SEED_GPU, "CPU reads the old part");
 }
 
-static void mremap_grow(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), mremap_grow_body);
-}
-
 /**
  * SUBTEST: mremap-shrink-%s
  * Description: %arg[1] written by the device is shrunk to half by mremap():
@@ -116,16 +109,13 @@ static void mremap_shrink_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 
 	svm_buf_fill(want, buf->size, SEED_GPU);
 	svm_gpu_write(ctx->dev, p, want, buf->size);
+	/* A device read, so the half is cut with the pages where the write left them. */
+	scn_gpu_check_same(ctx->dev, p + half, want + half, half, "device reads the half to cut");
 	igt_assert_f(mremap(p, buf->size, half, 0) == p, "mremap: %s\n", strerror(errno));
 	scn_gpu_refused(ctx->dev, p + half, half, SCN_ERR_NO_ACCESS, "the cut half");
 	scn_plug(p + half, half);
 	scn_gpu_check_same(ctx->dev, p, want, half, "device reads the kept half");
 	scn_check_same(p, want, half, "CPU reads the kept half");
-}
-
-static void mremap_shrink(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), mremap_shrink_body);
 }
 
 /**
@@ -154,15 +144,15 @@ static void mremap_dontunmap_body(struct svm_scenario_ctx *ctx, struct svm_buf *
 	scn_check(moved, buf->size, SEED_GPU, "CPU at the new address");
 }
 
-static void mremap_dontunmap(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), mremap_dontunmap_body);
-}
-
-#define SVM_SCENARIOS_MREMAP \
-	{ "mremap-move", SCN_DATA, SCN_KINDS_MAPPED, false, mremap_move }, \
-	{ "mremap-grow", SCN_DATA, \
-	  SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(MLOCKED), false, mremap_grow }, \
-	{ "mremap-shrink", SCN_DATA, SCN_KINDS_MAPPED, false, mremap_shrink }, \
-	{ "mremap-dontunmap", SCN_DATA, SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), false, \
-	  mremap_dontunmap },
+const struct svm_scenario svm_scenarios_mremap[] = {
+	{ .name = "mremap-move", .needs = SCN_DATA, .kinds = SCN_KINDS_MAPPED,
+	  .with_buf = mremap_move_body },
+	{ .name = "mremap-grow", .needs = SCN_DATA,
+	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(MLOCKED),
+	  .with_buf = mremap_grow_body },
+	{ .name = "mremap-shrink", .needs = SCN_DATA, .kinds = SCN_KINDS_MAPPED,
+	  .with_buf = mremap_shrink_body },
+	{ .name = "mremap-dontunmap", .needs = SCN_DATA,
+	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .with_buf = mremap_dontunmap_body },
+};
+const unsigned int svm_num_scenarios_mremap = SCN_ARRAY_SIZE(svm_scenarios_mremap);

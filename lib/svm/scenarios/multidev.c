@@ -2,10 +2,10 @@
 /*
  * Two devices on one address space: both see every write, whoever made
  * it, and a range migrated to one device is still correct for the other,
- * which may pull it back or migrate it to itself.  #included by
- * svm_catalog.c.
+ * which may pull it back or migrate it to itself.
  */
 #include "../svm_scenario.h"
+#include "themes.h"
 
 #define PEER_ROUNDS 4
 
@@ -44,11 +44,6 @@ static void peer_migrate_ping_pong_body(struct svm_scenario_ctx *ctx, struct svm
 	scn_check(buf->ptr, buf->size, seed, "CPU reads the last device write");
 }
 
-static void peer_migrate_ping_pong(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), peer_migrate_ping_pong_body);
-}
-
 /**
  * SUBTEST: peer-coherent-%s
  * Description: Two devices and the CPU take turns writing %arg[1]; each
@@ -73,14 +68,12 @@ static void peer_coherent_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf
 	scn_gpu_check(ctx->peer, buf->ptr, buf->size, SEED_CPU, "peer reads the CPU's write");
 }
 
-static void peer_coherent(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), peer_coherent_body);
-}
-
-#define SVM_SCENARIOS_MULTIDEV \
-	{ "peer-migrate-ping-pong", SCN_DATA | SVM_CAP_MIGRATE, \
-	  SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), true, peer_migrate_ping_pong }, \
-	{ "peer-coherent", SCN_DATA, \
-	  SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED) | SCN_KIND(FILE_SHARED), true, \
-	  peer_coherent },
+const struct svm_scenario svm_scenarios_multidev[] = {
+	{ .name = "peer-migrate-ping-pong", .needs = SCN_DATA | SVM_CAP_MIGRATE,
+	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .needs_peer = true,
+	  .with_buf = peer_migrate_ping_pong_body },
+	{ .name = "peer-coherent", .needs = SCN_DATA,
+	  .kinds = SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED) | SCN_KIND(FILE_SHARED),
+	  .needs_peer = true, .with_buf = peer_coherent_body },
+};
+const unsigned int svm_num_scenarios_multidev = SCN_ARRAY_SIZE(svm_scenarios_multidev);

@@ -3,11 +3,12 @@
  * Unmapping memory the device has touched: the unmapped part must become
  * inaccessible to the device at once (no stale translation), the rest must
  * keep working, and memory mapped again at the same address must not show
- * the old data.  #included by svm_catalog.c.
+ * the old data.
  */
 #include <sys/mman.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 enum hole_at { HOLE_HEAD, HOLE_MIDDLE, HOLE_TAIL };
 
@@ -74,16 +75,6 @@ static void munmap_part(struct svm_scenario_ctx *ctx, struct svm_buf *buf, enum 
 	scn_gpu_refused(ctx->dev, p + hole, hole_len, SCN_ERR_NO_ACCESS, "the plugged hole");
 }
 
-#define MUNMAP_PART(name, at) \
-	static void name##_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf) \
-	{ \
-		munmap_part(ctx, buf, at); \
-	} \
-	static void name(struct svm_scenario_ctx *ctx) \
-	{ \
-		scn_with_buf(ctx, scn_size(ctx), name##_body); \
-	}
-
 /**
  * SUBTEST: munmap-head-%s
  * SUBTEST: munmap-middle-%s
@@ -102,9 +93,20 @@ static void munmap_part(struct svm_scenario_ctx *ctx, struct svm_buf *buf, enum 
  * @file-shared:  a /tmp file mapped shared
  * @mlocked:      mlock()ed anonymous memory
  */
-MUNMAP_PART(munmap_head, HOLE_HEAD)
-MUNMAP_PART(munmap_middle, HOLE_MIDDLE)
-MUNMAP_PART(munmap_tail, HOLE_TAIL)
+static void munmap_head_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
+{
+	munmap_part(ctx, buf, HOLE_HEAD);
+}
+
+static void munmap_middle_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
+{
+	munmap_part(ctx, buf, HOLE_MIDDLE);
+}
+
+static void munmap_tail_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
+{
+	munmap_part(ctx, buf, HOLE_TAIL);
+}
 
 /* Replaces the whole buffer by fresh anonymous memory at the same address. */
 static void remap_fresh(struct svm_buf *buf)
@@ -142,11 +144,6 @@ static void munmap_remap_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	scn_check(buf->ptr, buf->size, SEED_GPU + 1, "CPU reads the device's write");
 }
 
-static void munmap_remap(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), munmap_remap_body);
-}
-
 /**
  * SUBTEST: munmap-remap-migrated-%s
  * Description: %arg[1] migrated to device memory is unmapped and replaced
@@ -169,15 +166,16 @@ static void munmap_remap_migrated_body(struct svm_scenario_ctx *ctx, struct svm_
 	scn_check_zero(buf->ptr, buf->size, "CPU reads the new mapping");
 }
 
-static void munmap_remap_migrated(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), munmap_remap_migrated_body);
-}
-
-#define SVM_SCENARIOS_MUNMAP \
-	{ "munmap-head", SCN_DATA, SCN_KINDS_MAPPED, false, munmap_head }, \
-	{ "munmap-middle", SCN_DATA, SCN_KINDS_MAPPED, false, munmap_middle }, \
-	{ "munmap-tail", SCN_DATA, SCN_KINDS_MAPPED, false, munmap_tail }, \
-	{ "munmap-remap", SCN_DATA, SCN_KINDS_MAPPED, false, munmap_remap }, \
-	{ "munmap-remap-migrated", SCN_DATA | SVM_CAP_MIGRATE, \
-	  SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), false, munmap_remap_migrated },
+const struct svm_scenario svm_scenarios_munmap[] = {
+	{ .name = "munmap-head", .needs = SCN_DATA, .kinds = SCN_KINDS_MAPPED,
+	  .with_buf = munmap_head_body },
+	{ .name = "munmap-middle", .needs = SCN_DATA, .kinds = SCN_KINDS_MAPPED,
+	  .with_buf = munmap_middle_body },
+	{ .name = "munmap-tail", .needs = SCN_DATA, .kinds = SCN_KINDS_MAPPED,
+	  .with_buf = munmap_tail_body },
+	{ .name = "munmap-remap", .needs = SCN_DATA, .kinds = SCN_KINDS_MAPPED,
+	  .with_buf = munmap_remap_body },
+	{ .name = "munmap-remap-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE,
+	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .with_buf = munmap_remap_migrated_body },
+};
+const unsigned int svm_num_scenarios_munmap = SCN_ARRAY_SIZE(svm_scenarios_munmap);

@@ -2,11 +2,12 @@
 /*
  * CPU protections bind the device too: a read-only mapping can be read but
  * not written by the device, a PROT_NONE one not accessed at all, and a
- * refused access changes nothing.  #included by svm_catalog.c.
+ * refused access changes nothing.
  */
 #include <sys/mman.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /**
  * SUBTEST: read-only-%s
@@ -45,11 +46,6 @@ static void read_only_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	scn_check(buf->ptr, buf->size, SEED_GPU, "CPU after the device write to writable memory");
 }
 
-static void read_only(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), read_only_body);
-}
-
 /**
  * SUBTEST: prot-none-%s
  * Description: %arg[1] made PROT_NONE: device reads and writes are refused
@@ -75,14 +71,12 @@ static void prot_none_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU, "device after the refused accesses");
 }
 
-static void prot_none(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), prot_none_body);
-}
-
-#define SVM_SCENARIOS_PROTECT \
-	{ "read-only", SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE, \
-	  SVM_MEM_ALL & ~SCN_KIND(STACK), false, read_only }, \
-	{ "prot-none", SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE, \
-	  SCN_KIND(MALLOC) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED) | \
-	  SCN_KIND(FILE_SHARED), false, prot_none },
+const struct svm_scenario svm_scenarios_protect[] = {
+	{ .name = "read-only", .needs = SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE,
+	  .kinds = SVM_MEM_ALL & ~SCN_KIND(STACK), .with_buf = read_only_body },
+	{ .name = "prot-none", .needs = SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE,
+	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE) |
+		   SCN_KIND(ANON_SHARED) | SCN_KIND(FILE_SHARED),
+	  .with_buf = prot_none_body },
+};
+const unsigned int svm_num_scenarios_protect = SCN_ARRAY_SIZE(svm_scenarios_protect);

@@ -2,10 +2,10 @@
 /*
  * Tearing down device state under live memory: closing a device handle
  * (or asking the device to release its memory) while pages still sit in
- * device memory must hand them back to the process intact.  #included by
- * svm_catalog.c.
+ * device memory must hand them back to the process intact.
  */
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /**
  * SUBTEST: teardown-migrated-%s
@@ -30,11 +30,6 @@ static void teardown_migrated_body(struct svm_scenario_ctx *ctx, struct svm_buf 
 				 "after closing the handle that migrated them");
 	scn_check(buf->ptr, buf->size, SEED_CPU, "CPU after the close");
 	scn_gpu_check(ctx->dev, buf->ptr, buf->size, SEED_CPU, "the other handle after the close");
-}
-
-static void teardown_migrated(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), teardown_migrated_body);
 }
 
 /**
@@ -81,14 +76,11 @@ static void release_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 	scn_check(buf->ptr, buf->size, SEED_CPU, "CPU after migrating again");
 }
 
-static void release(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), release_body);
-}
-
-#define SVM_SCENARIOS_TEARDOWN \
-	{ "teardown-migrated", SCN_DATA | SVM_CAP_MIGRATE, SCN_KINDS_ANON, false, \
-	  teardown_migrated }, \
-	{ "teardown-mirrored", SCN_DATA, 0, false, teardown_mirrored }, \
-	{ "release", SCN_DATA | SVM_CAP_MIGRATE | SVM_CAP_RELEASE, \
-	  SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), false, release },
+const struct svm_scenario svm_scenarios_teardown[] = {
+	{ .name = "teardown-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE, .kinds = SCN_KINDS_ANON,
+	  .with_buf = teardown_migrated_body },
+	{ .name = "teardown-mirrored", .needs = SCN_DATA, .run = teardown_mirrored },
+	{ .name = "release", .needs = SCN_DATA | SVM_CAP_MIGRATE | SVM_CAP_RELEASE,
+	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .with_buf = release_body },
+};
+const unsigned int svm_num_scenarios_teardown = SCN_ARRAY_SIZE(svm_scenarios_teardown);

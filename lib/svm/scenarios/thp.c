@@ -4,12 +4,12 @@
  * mprotect() or munmap() inside it forces the kernel to split the PMD (and
  * the page), and the device must follow the new 4 KiB mappings exactly.
  * These scenarios allocate their own THP memory and skip where THP is off.
- * #included by svm_catalog.c.
  */
 #include <string.h>
 #include <sys/mman.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 /* A populated, device-read 2 MiB huge page holding @want's data. */
 static char *thp_touched(struct svm_scenario_ctx *ctx, char *want)
@@ -101,7 +101,10 @@ static void thp_split_migrated(struct svm_scenario_ctx *ctx)
 	scn_plug(p + at, ps);
 }
 
-#define SVM_SCENARIOS_THP \
-	{ "thp-split-mprotect", SCN_DATA, 0, false, thp_split_mprotect }, \
-	{ "thp-split-munmap", SCN_DATA, 0, false, thp_split_munmap }, \
-	{ "thp-split-migrated", SCN_DATA | SVM_CAP_MIGRATE, 0, false, thp_split_migrated },
+const struct svm_scenario svm_scenarios_thp[] = {
+	{ .name = "thp-split-mprotect", .needs = SCN_DATA, .run = thp_split_mprotect },
+	{ .name = "thp-split-munmap", .needs = SCN_DATA, .run = thp_split_munmap },
+	{ .name = "thp-split-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE,
+	  .run = thp_split_migrated },
+};
+const unsigned int svm_num_scenarios_thp = SCN_ARRAY_SIZE(svm_scenarios_thp);

@@ -2,11 +2,12 @@
 /*
  * Threads: several threads drive the device on disjoint parts of one
  * buffer at once, and CPU threads keep writing a page while the device
- * reads it.  #included by svm_catalog.c.
+ * reads it.
  */
 #include <stdatomic.h>
 
 #include "../svm_scenario.h"
+#include "themes.h"
 
 #define NUM_THREADS 4
 #define THREAD_ROUNDS 8
@@ -31,7 +32,8 @@ static void *slice_worker(void *arg)
 		scn_gpu_fill(s->dev, s->ptr, s->len, seed);
 		scn_check(s->ptr, s->len, seed, "thread's CPU reads its device write");
 		svm_buf_fill(s->ptr, s->len, seed + 1);
-		scn_gpu_check(s->dev, s->ptr, s->len, seed + 1, "thread's device reads its CPU write");
+		scn_gpu_check(s->dev, s->ptr, s->len, seed + 1,
+			      "thread's device reads its CPU write");
 	}
 	return NULL;
 }
@@ -62,11 +64,6 @@ static void threads_disjoint_body(struct svm_scenario_ctx *ctx, struct svm_buf *
 	for (int i = 0; i < NUM_THREADS; i++)
 		scn_check(slices[i].ptr, len, slices[i].seed + 2 * THREAD_ROUNDS - 1,
 			  "each quarter holds its thread's last write");
-}
-
-static void threads_disjoint(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), threads_disjoint_body);
 }
 
 #define COUNTER_STORES 200000u
@@ -124,11 +121,6 @@ static void threads_same_page_body(struct svm_scenario_ctx *ctx, struct svm_buf 
 	igt_assert_eq_u32(seen[0], COUNTER_STORES);
 }
 
-static void threads_same_page(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), threads_same_page_body);
-}
-
 #define ATOMIC_INCS 2000u
 
 static void *cpu_incrementer(void *arg)
@@ -163,17 +155,14 @@ static void atomic_cpu_gpu_body(struct svm_scenario_ctx *ctx, struct svm_buf *bu
 	igt_assert_eq_u32(atomic_load(counter.word), 2 * ATOMIC_INCS);
 }
 
-static void atomic_cpu_gpu(struct svm_scenario_ctx *ctx)
-{
-	scn_with_buf(ctx, scn_size(ctx), atomic_cpu_gpu_body);
-}
-
-#define SVM_SCENARIOS_THREADS \
-	{ "threads-disjoint", SCN_DATA, SCN_KINDS_ANON | SCN_KIND(ANON_SHARED), false, \
-	  threads_disjoint }, \
-	{ "threads-same-page", SVM_CAP_GPU_READ, \
-	  SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED), false, \
-	  threads_same_page }, \
-	{ "atomic-cpu-gpu", SVM_CAP_GPU_ATOMIC, \
-	  SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED), false, \
-	  atomic_cpu_gpu },
+const struct svm_scenario svm_scenarios_threads[] = {
+	{ .name = "threads-disjoint", .needs = SCN_DATA,
+	  .kinds = SCN_KINDS_ANON | SCN_KIND(ANON_SHARED), .with_buf = threads_disjoint_body },
+	{ .name = "threads-same-page", .needs = SVM_CAP_GPU_READ,
+	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED),
+	  .with_buf = threads_same_page_body },
+	{ .name = "atomic-cpu-gpu", .needs = SVM_CAP_GPU_ATOMIC,
+	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED),
+	  .with_buf = atomic_cpu_gpu_body },
+};
+const unsigned int svm_num_scenarios_threads = SCN_ARRAY_SIZE(svm_scenarios_threads);
