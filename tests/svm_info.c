@@ -17,6 +17,7 @@
 #include "igt_core.h"
 #include "igt_device.h"
 #include "svm/svm_caps.h"
+#include "xe/xe_query.h"
 
 IGT_TEST_DESCRIPTION("Lists SVM-capable devices (xe, amdgpu, amdkfd, test_hmm) and their SVM capabilities.");
 
@@ -66,25 +67,24 @@ static int find_all(enum igt_dev_kind kind, const char *driver,
 
 static void report_xe(const struct igt_device_info *d)
 {
-	struct svm_xe_caps caps;
+	struct xe_device xe;
 	int fd = open_device(d);
-	int ret = __svm_probe_xe(fd, &caps);
+	int ret = __xe_query_device(fd, &xe);
 
 	close(fd);
 	print_device(d);
-	igt_assert_f(ret == 0, "xe config query failed: %s\n", strerror(-ret));
+	igt_assert_f(ret == 0, "xe device query failed: %s\n", strerror(-ret));
 	igt_info("  device id %#06x rev %#x, VRAM %s, VA bits %u, min alignment %#llx\n",
-		 caps.devid, caps.revid, caps.has_vram ? "yes" : "no", caps.va_bits,
-		 (unsigned long long)caps.min_alignment);
+		 xe.devid, xe.revid, xe_has_vram(&xe) ? "yes" : "no", xe.va_bits,
+		 (unsigned long long)xe.min_alignment);
 	igt_info("  CPU address mirror (SVM): %s; fault-mode VM: %s\n",
-		 caps.has_cpu_addr_mirror ? "yes" : "no",
-		 caps.fault_mode ? strerror(-caps.fault_mode) : "yes");
-	igt_assert_eq(caps.devid, d->device);
-	igt_assert_f(caps.va_bits >= 32 && caps.va_bits <= 57,
-		     "implausible VA bits %u\n", caps.va_bits);
-	igt_assert_f(caps.min_alignment && !(caps.min_alignment & (caps.min_alignment - 1)),
+		 xe.config_flags & DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR ? "yes" : "no",
+		 xe.fault_vm_err ? strerror(-xe.fault_vm_err) : "yes");
+	igt_assert_eq(xe.devid, d->device);
+	igt_assert_f(xe.va_bits >= 32 && xe.va_bits <= 57, "implausible VA bits %u\n", xe.va_bits);
+	igt_assert_f(xe.min_alignment && !(xe.min_alignment & (xe.min_alignment - 1)),
 		     "min alignment %#llx is not a power of two\n",
-		     (unsigned long long)caps.min_alignment);
+		     (unsigned long long)xe.min_alignment);
 }
 
 static void report_amdgpu(const struct igt_device_info *d)

@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 #include "vdev.h"
-
-#define SZ_4K 4096ull
+#include "lib/util.h"
 
 const char *vdev_failed_check;
 

@@ -11,8 +11,7 @@
 #include <time.h>
 
 #include "vdev.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "lib/util.h"
 
 typedef int (*xe_handler)(struct vdev_file *f, void *arg);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "vdev.h"
+#include "lib/util.h"
 
 static int vm_io(uint64_t addr, void *buf, size_t len, bool write)
 {
@@ -96,8 +97,6 @@ static bool mirrored(struct vdev_vm *vm, uint64_t va, size_t len)
 }
 
 #define PAGE 4096ull
-#define SZ_64K 0x10000ull
-#define SZ_2M 0x200000ull
 
 /*
  * A GPU fault on a system page of a range whose preferred location (set by

@@ -7,9 +7,9 @@
 #include <errno.h>
 
 #include "vdev.h"
+#include "lib/util.h"
 
 #define PAGE 4096ull
-#define SZ_64K 0x10000ull
 
 int vdev_prefetch(struct vdev_vm *vm, uint64_t start, uint64_t end, int region)
 {

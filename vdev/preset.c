@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "vdev.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "lib/util.h"
 
 #define ENG(cls, inst, gt) { .engine_class = DRM_XE_ENGINE_CLASS_##cls, \
 			     .engine_instance = (inst), .gt_id = (gt) }

@@ -7,34 +7,24 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "hmm_backend.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* EINTR/EAGAIN are transient (a signal, a racing invalidation); anything else is an answer. */
-#define HMM_CMD_RETRIES 100
+#include "util.h"
 
 int __hmm_cmd(struct svm_dev *dev, unsigned long ioctl_nr, void *addr, void *ptr,
 	      uint64_t npages, struct hmm_dmirror_cmd *out)
 {
-	struct hmm_dmirror_cmd cmd;
-	int ret, tries = 0;
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)addr,
+		.ptr = (uintptr_t)ptr,
+		.npages = npages,
+	};
+	/*
+	 * test_hmm copies the command back on success only, so a restarted
+	 * command is the one we built.
+	 */
+	int ret = ioctl_restarting(dev->fd, ioctl_nr, &cmd);
 
-	do {
-		/* Fresh each round: the kernel may have written the outputs. */
-		cmd = (struct hmm_dmirror_cmd) {
-			.addr = (uintptr_t)addr,
-			.ptr = (uintptr_t)ptr,
-			.npages = npages,
-		};
-		ret = ioctl(dev->fd, ioctl_nr, &cmd) ? -errno : 0;
-		if (ret == -EAGAIN)
-			usleep(1000);
-	} while ((ret == -EINTR || ret == -EAGAIN) && ++tries < HMM_CMD_RETRIES);
-
-	/* test_hmm copies the command back only on success. */
 	if (!ret)
 		dev->faults += cmd.faults;
 	if (out)

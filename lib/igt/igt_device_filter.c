@@ -37,10 +37,10 @@
 #include <strings.h>
 
 #include "igt_device.h"
+#include "util.h"
 
 #define MAX_FILTERS 16
 #define AMD_VENDOR 0x1002
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 enum filter_type { F_DRM, F_PCI, F_SYS };
 

@@ -22,8 +22,7 @@
 #include <xf86drm.h>
 
 #include "igt_device.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 static const struct root {
 	const char *real;	/* as reported */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Side-effect-free capability probes for xe, amdkfd and test_hmm devices. */
+/* Side-effect-free capability probes for amdkfd and test_hmm devices (xe's: lib/xe/xe_query.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,91 +10,9 @@
 #include <unistd.h>
 
 #include "svm_caps.h"
+#include "util.h"
 #include "uapi/hmm_dmirror.h"
 #include "uapi/kfd_svm_ioctl.h"
-#include "uapi/xe_svm_drm.h"
-
-static int checked_ioctl(int fd, unsigned long request, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, request, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret == -1 ? -errno : 0;
-}
-
-/* ---- xe ------------------------------------------------------------------ */
-
-/* The config query uses the two-call protocol: ask the size, then fill. */
-static int xe_query_config(int fd, uint64_t **info, uint32_t *num)
-{
-	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_CONFIG };
-	struct drm_xe_query_config *config;
-	int ret;
-
-	ret = checked_ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
-	if (ret)
-		return ret;
-	config = calloc(1, q.size);
-	if (!config)
-		return -ENOMEM;
-	q.data = (uintptr_t)config;
-	ret = checked_ioctl(fd, DRM_IOCTL_XE_DEVICE_QUERY, &q);
-	if (ret) {
-		free(config);
-		return ret;
-	}
-	*num = config->num_params;
-	*info = malloc(sizeof(uint64_t) * config->num_params);
-	if (!*info) {
-		free(config);
-		return -ENOMEM;
-	}
-	memcpy(*info, config->info, sizeof(uint64_t) * config->num_params);
-	free(config);
-	return 0;
-}
-
-static int xe_try_fault_vm(int fd)
-{
-	struct drm_xe_vm_create create = {
-		.flags = DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE,
-	};
-	struct drm_xe_vm_destroy destroy = { 0 };
-	int ret = checked_ioctl(fd, DRM_IOCTL_XE_VM_CREATE, &create);
-
-	if (ret)
-		return ret;
-	destroy.vm_id = create.vm_id;
-	return checked_ioctl(fd, DRM_IOCTL_XE_VM_DESTROY, &destroy);
-}
-
-int __svm_probe_xe(int fd, struct svm_xe_caps *caps)
-{
-	uint64_t *info;
-	uint32_t num;
-	int ret;
-
-	memset(caps, 0, sizeof(*caps));
-	ret = xe_query_config(fd, &info, &num);
-	if (ret)
-		return ret;
-	if (num <= DRM_XE_QUERY_CONFIG_VA_BITS) {
-		free(info);
-		return -EPROTO;
-	}
-	caps->devid = info[DRM_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] & 0xffff;
-	caps->revid = (info[DRM_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] >> 16) & 0xff;
-	caps->has_vram = info[DRM_XE_QUERY_CONFIG_FLAGS] & DRM_XE_QUERY_CONFIG_FLAG_HAS_VRAM;
-	caps->has_cpu_addr_mirror =
-		info[DRM_XE_QUERY_CONFIG_FLAGS] & DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR;
-	caps->min_alignment = info[DRM_XE_QUERY_CONFIG_MIN_ALIGNMENT];
-	caps->va_bits = info[DRM_XE_QUERY_CONFIG_VA_BITS];
-	free(info);
-	caps->fault_mode = xe_try_fault_vm(fd);
-	return 0;
-}
 
 /* ---- amdkfd -------------------------------------------------------------- */
 
@@ -173,14 +91,14 @@ int __svm_probe_kfd(int fd, struct svm_kfd_caps *caps)
 	int ret;
 
 	memset(caps, 0, sizeof(*caps));
-	ret = checked_ioctl(fd, AMDKFD_IOC_GET_VERSION, &version);
+	ret = ioctl_restarting(fd, AMDKFD_IOC_GET_VERSION, &version);
 	if (ret)
 		return ret;
 	caps->major = version.major_version;
 	caps->minor = version.minor_version;
 	kfd_read_topology(caps);
 	/* A negative value only queries the mode; it changes nothing. */
-	ret = checked_ioctl(fd, AMDKFD_IOC_SET_XNACK_MODE, &xnack);
+	ret = ioctl_restarting(fd, AMDKFD_IOC_SET_XNACK_MODE, &xnack);
 	caps->xnack = ret ? ret : xnack.xnack_enabled > 0;
 	return 0;
 }
@@ -221,7 +139,7 @@ int __svm_probe_dmirror(int fd, struct svm_dmirror_caps *caps)
 	cmd.addr = (uintptr_t)buf;
 	cmd.ptr = (uintptr_t)&state;
 	cmd.npages = 1;
-	caps->snapshot = checked_ioctl(fd, HMM_DMIRROR_SNAPSHOT, &cmd);
+	caps->snapshot = ioctl_restarting(fd, HMM_DMIRROR_SNAPSHOT, &cmd);
 	munmap(buf, page);
 	return 0;
 }

@@ -9,16 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct svm_xe_caps {
-	uint16_t devid;
-	uint8_t revid;
-	bool has_vram;
-	bool has_cpu_addr_mirror;	/* DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR */
-	uint64_t min_alignment;
-	unsigned int va_bits;
-	int fault_mode;			/* 0 when an LR|FAULT VM can be created, else -errno */
-};
-
 #define SVM_KFD_MAX_GPUS 16
 
 struct svm_kfd_gpu {
@@ -40,7 +30,6 @@ struct svm_dmirror_caps {
 	int snapshot;			/* 0 when a SNAPSHOT of one page worked, else -errno */
 };
 
-int __svm_probe_xe(int fd, struct svm_xe_caps *caps);
 int __svm_probe_kfd(int fd, struct svm_kfd_caps *caps);
 int __svm_probe_dmirror(int fd, struct svm_dmirror_caps *caps);
 

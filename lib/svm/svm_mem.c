@@ -18,10 +18,7 @@
 
 #include "igt_core.h"
 #include "svm_mem.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define SZ_1M (1ul << 20)
-#define SZ_2M (2ul << 20)
+#include "util.h"
 
 /* Each row must sit at its id: svm_mem_kind() indexes the table. */
 static const struct svm_mem_kind kinds[SVM_MEM_NUM_KINDS] = {

@@ -10,10 +10,9 @@
 
 #include "xe_arg_checks.h"
 #include "xe_ioctl.h"
+#include "util.h"
 
 #define VA 0x100000ull
-#define SZ_4K 0x1000ull
-#define SZ_64K 0x10000ull
 
 static struct drm_xe_vm_bind_op base_op(const struct xe_arg_ctx *c)
 {

@@ -13,21 +13,13 @@
 #include <xf86drm.h>
 
 #include "igt_core.h"
+#include "util.h"
 #include "xe_ioctl.h"
 #include "xe_pat.h"
 
-/* EINTR/EAGAIN are retried, but a bounded number of times. */
-#define MAX_RESTARTS 1000
-
 int __xe_ioctl(int fd, unsigned long request, void *arg)
 {
-	for (int i = 0; i < MAX_RESTARTS; i++) {
-		if (ioctl(fd, request, arg) == 0)
-			return 0;
-		if (errno != EINTR && errno != EAGAIN)
-			return -errno;
-	}
-	return -EAGAIN;
+	return ioctl_restarting(fd, request, arg);
 }
 
 int __xe_vm_create(int fd, uint32_t flags, uint32_t *vm)

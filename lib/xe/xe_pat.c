@@ -12,8 +12,7 @@
 
 #include "xe_pat.h"
 #include "xe_query.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 struct pat_table {
 	const char *name;

@@ -12,8 +12,7 @@
 #include "xe_ioctl.h"
 #include "xe_pat.h"
 #include "xe_query.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 int __xe_query(int fd, uint32_t query, void **out, uint32_t *size)
 {
@@ -112,15 +111,16 @@ static int query_engines(int fd, struct xe_device *dev)
 	return 0;
 }
 
-/* Fault mode is not in any query: the kernel is asked for such a VM. */
-static bool probe_faults(int fd)
+/* Fault mode is not in any query: the kernel is asked for such a VM.  0 or -errno. */
+static int probe_faults(int fd)
 {
 	uint32_t vm;
+	int ret = __xe_vm_create(fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE,
+				 &vm);
 
-	if (__xe_vm_create(fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE, &vm))
-		return false;
-	__xe_vm_destroy(fd, vm);
-	return true;
+	if (!ret)
+		__xe_vm_destroy(fd, vm);
+	return ret;
 }
 
 int __xe_query_device(int fd, struct xe_device *dev)
@@ -131,8 +131,15 @@ int __xe_query_device(int fd, struct xe_device *dev)
 	if ((ret = query_config(fd, dev)) || (ret = query_regions(fd, dev)) ||
 	    (ret = query_gts(fd, dev)) || (ret = query_engines(fd, dev)))
 		return ret;
-	dev->has_faults = probe_faults(fd);
+	dev->fault_vm_err = probe_faults(fd);
+	dev->has_faults = !dev->fault_vm_err;
 	return 0;
+}
+
+void xe_require_svm(const struct xe_device *dev)
+{
+	igt_require_f(xe_has_svm(dev), "xe device %04x has no SVM (%s)\n", dev->devid,
+		      dev->has_faults ? "no HAS_CPU_ADDR_MIRROR" : "no fault-mode VMs");
 }
 
 const struct drm_xe_gt *xe_gt(const struct xe_device *dev, unsigned int gt_id)

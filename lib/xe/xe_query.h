@@ -28,6 +28,7 @@ struct xe_device {
 	struct drm_xe_engine_class_instance engines[XE_MAX_ENGINES];
 	unsigned int num_tiles;
 	bool has_faults;		/* VM_CREATE(LR|FAULT) works */
+	int fault_vm_err;		/* 0 when it does, else its -errno */
 };
 
 /*
@@ -53,6 +54,9 @@ static inline bool xe_has_svm(const struct xe_device *dev)
 	return (dev->config_flags & DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR) &&
 	       dev->has_faults;
 }
+
+/* Skips the running subtest, saying why, unless the device can mirror the CPU's address space. */
+void xe_require_svm(const struct xe_device *dev);
 
 /* The GT with @gt_id, NULL if none. */
 const struct drm_xe_gt *xe_gt(const struct xe_device *dev, unsigned int gt_id);

@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "igt_device.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 static char root[64];
 static int checks, failures;
