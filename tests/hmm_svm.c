@@ -288,7 +288,7 @@ static void fault_count(struct svm_scenario_ctx *ctx)
 		{ HMM_DMIRROR_WRITE, 1 }, { HMM_DMIRROR_WRITE, 0 },
 	};
 
-	for (size_t i = 0; i < SCN_ARRAY_SIZE(steps); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		struct hmm_dmirror_cmd cmd = cmd_ok(ctx->dev, steps[i].cmd, p, data, NPAGES);
 
 		igt_assert_f(cmd.cpages == NPAGES && cmd.faults == steps[i].faults,
@@ -656,7 +656,7 @@ igt_main
 				scn_evict_on_crash(&hmm);
 			}
 
-			for (size_t i = 0; i < SCN_ARRAY_SIZE(hmm_subtests); i++)
+			for (size_t i = 0; i < ARRAY_SIZE(hmm_subtests); i++)
 				igt_subtest(hmm_subtests[i].name)
 					scn_run(hmm_subtests[i].run, &hmm);
 

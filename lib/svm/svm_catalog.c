@@ -43,7 +43,7 @@ static unsigned int scenario_count(void)
 {
 	unsigned int n = 0;
 
-	for (unsigned int t = 0; t < SCN_ARRAY_SIZE(themes); t++)
+	for (unsigned int t = 0; t < ARRAY_SIZE(themes); t++)
 		n += *themes[t].count;
 	return n;
 }
@@ -51,7 +51,7 @@ static unsigned int scenario_count(void)
 /* Scenario @i of the catalog, counting through the themes in order. */
 static const struct svm_scenario *scenario_at(unsigned int i)
 {
-	for (unsigned int t = 0; t < SCN_ARRAY_SIZE(themes); t++) {
+	for (unsigned int t = 0; t < ARRAY_SIZE(themes); t++) {
 		if (i < *themes[t].count)
 			return &themes[t].table[i];
 		i -= *themes[t].count;

@@ -28,10 +28,9 @@
 #include "svm_catalog.h"
 #include "svm_dev.h"
 #include "svm_mem.h"
+#include "util.h"
 
-#define SCN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SCN_KIND(id) SVM_MEM_BIT(SVM_MEM_##id)
-#define SZ_2M (2ul << 20)
 
 /* What most scenarios need: the device reads and writes memory. */
 #define SCN_DATA (SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE)

@@ -139,4 +139,4 @@ const struct svm_scenario svm_scenarios_basic[] = {
 	  .kinds = SVM_MEM_ALL & ~(SCN_KIND(MALLOC) | SCN_KIND(STACK)),
 	  .with_buf = untouched_reads_zero_body },
 };
-const unsigned int svm_num_scenarios_basic = SCN_ARRAY_SIZE(svm_scenarios_basic);
+const unsigned int svm_num_scenarios_basic = ARRAY_SIZE(svm_scenarios_basic);

@@ -65,4 +65,4 @@ const struct svm_scenario svm_scenarios_exclusive[] = {
 	{ .name = "exclusive-revoke", .needs = SVM_CAP_GPU_READ | SVM_CAP_EXCLUSIVE,
 	  .kinds = SCN_KINDS_ANON, .with_buf = exclusive_revoke_body },
 };
-const unsigned int svm_num_scenarios_exclusive = SCN_ARRAY_SIZE(svm_scenarios_exclusive);
+const unsigned int svm_num_scenarios_exclusive = ARRAY_SIZE(svm_scenarios_exclusive);

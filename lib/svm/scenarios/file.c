@@ -122,4 +122,4 @@ const struct svm_scenario svm_scenarios_file[] = {
 	{ .name = "two-processes", .needs = SCN_DATA,
 	  .kinds = SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_SHARED), .with_buf = two_processes_body },
 };
-const unsigned int svm_num_scenarios_file = SCN_ARRAY_SIZE(svm_scenarios_file);
+const unsigned int svm_num_scenarios_file = ARRAY_SIZE(svm_scenarios_file);

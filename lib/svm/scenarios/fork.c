@@ -123,4 +123,4 @@ const struct svm_scenario svm_scenarios_fork[] = {
 	{ .name = "fork-migrated", .needs = SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE | SVM_CAP_MIGRATE,
 	  .kinds = SCN_KINDS_ANON | SCN_KIND(STACK), .with_buf = fork_migrated_body },
 };
-const unsigned int svm_num_scenarios_fork = SCN_ARRAY_SIZE(svm_scenarios_fork);
+const unsigned int svm_num_scenarios_fork = ARRAY_SIZE(svm_scenarios_fork);

@@ -66,7 +66,7 @@ static void unaligned_body(struct svm_scenario_ctx *ctx, struct svm_buf *buf)
 
 	svm_buf_fill(buf->ptr, buf->size, SEED_CPU);
 	svm_buf_fill(want, buf->size, SEED_CPU);
-	for (int i = 0; i < (int)SCN_ARRAY_SIZE(unaligned_cases); i++)
+	for (int i = 0; i < (int)ARRAY_SIZE(unaligned_cases); i++)
 		unaligned_case(ctx, buf, i, want);
 }
 
@@ -141,4 +141,4 @@ const struct svm_scenario svm_scenarios_layout[] = {
 	  .with_buf = unaligned_migrated_body },
 	{ .name = "sparse", .needs = SCN_DATA, .run = sparse },
 };
-const unsigned int svm_num_scenarios_layout = SCN_ARRAY_SIZE(svm_scenarios_layout);
+const unsigned int svm_num_scenarios_layout = ARRAY_SIZE(svm_scenarios_layout);

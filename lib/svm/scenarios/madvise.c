@@ -87,4 +87,4 @@ const struct svm_scenario svm_scenarios_madvise[] = {
 	{ .name = "madv-dontneed-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE,
 	  .kinds = SCN_KINDS_ANON, .with_buf = madv_dontneed_migrated_body },
 };
-const unsigned int svm_num_scenarios_madvise = SCN_ARRAY_SIZE(svm_scenarios_madvise);
+const unsigned int svm_num_scenarios_madvise = ARRAY_SIZE(svm_scenarios_madvise);

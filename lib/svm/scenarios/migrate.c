@@ -212,4 +212,4 @@ const struct svm_scenario svm_scenarios_migrate[] = {
 	  .kinds = SCN_KIND(CALLOC_LARGE) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE),
 	  .with_buf = migrate_untouched_body },
 };
-const unsigned int svm_num_scenarios_migrate = SCN_ARRAY_SIZE(svm_scenarios_migrate);
+const unsigned int svm_num_scenarios_migrate = ARRAY_SIZE(svm_scenarios_migrate);

@@ -155,4 +155,4 @@ const struct svm_scenario svm_scenarios_mremap[] = {
 	{ .name = "mremap-dontunmap", .needs = SCN_DATA,
 	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .with_buf = mremap_dontunmap_body },
 };
-const unsigned int svm_num_scenarios_mremap = SCN_ARRAY_SIZE(svm_scenarios_mremap);
+const unsigned int svm_num_scenarios_mremap = ARRAY_SIZE(svm_scenarios_mremap);

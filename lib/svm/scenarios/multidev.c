@@ -76,4 +76,4 @@ const struct svm_scenario svm_scenarios_multidev[] = {
 	  .kinds = SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED) | SCN_KIND(FILE_SHARED),
 	  .needs_peer = true, .with_buf = peer_coherent_body },
 };
-const unsigned int svm_num_scenarios_multidev = SCN_ARRAY_SIZE(svm_scenarios_multidev);
+const unsigned int svm_num_scenarios_multidev = ARRAY_SIZE(svm_scenarios_multidev);

@@ -178,4 +178,4 @@ const struct svm_scenario svm_scenarios_munmap[] = {
 	{ .name = "munmap-remap-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE,
 	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .with_buf = munmap_remap_migrated_body },
 };
-const unsigned int svm_num_scenarios_munmap = SCN_ARRAY_SIZE(svm_scenarios_munmap);
+const unsigned int svm_num_scenarios_munmap = ARRAY_SIZE(svm_scenarios_munmap);

@@ -79,4 +79,4 @@ const struct svm_scenario svm_scenarios_protect[] = {
 		   SCN_KIND(ANON_SHARED) | SCN_KIND(FILE_SHARED),
 	  .with_buf = prot_none_body },
 };
-const unsigned int svm_num_scenarios_protect = SCN_ARRAY_SIZE(svm_scenarios_protect);
+const unsigned int svm_num_scenarios_protect = ARRAY_SIZE(svm_scenarios_protect);

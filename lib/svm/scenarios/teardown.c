@@ -83,4 +83,4 @@ const struct svm_scenario svm_scenarios_teardown[] = {
 	{ .name = "release", .needs = SCN_DATA | SVM_CAP_MIGRATE | SVM_CAP_RELEASE,
 	  .kinds = SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE), .with_buf = release_body },
 };
-const unsigned int svm_num_scenarios_teardown = SCN_ARRAY_SIZE(svm_scenarios_teardown);
+const unsigned int svm_num_scenarios_teardown = ARRAY_SIZE(svm_scenarios_teardown);

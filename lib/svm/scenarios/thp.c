@@ -107,4 +107,4 @@ const struct svm_scenario svm_scenarios_thp[] = {
 	{ .name = "thp-split-migrated", .needs = SCN_DATA | SVM_CAP_MIGRATE,
 	  .run = thp_split_migrated },
 };
-const unsigned int svm_num_scenarios_thp = SCN_ARRAY_SIZE(svm_scenarios_thp);
+const unsigned int svm_num_scenarios_thp = ARRAY_SIZE(svm_scenarios_thp);

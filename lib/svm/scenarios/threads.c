@@ -165,4 +165,4 @@ const struct svm_scenario svm_scenarios_threads[] = {
 	  .kinds = SCN_KIND(MALLOC) | SCN_KIND(ANON_PRIVATE) | SCN_KIND(ANON_SHARED),
 	  .with_buf = atomic_cpu_gpu_body },
 };
-const unsigned int svm_num_scenarios_threads = SCN_ARRAY_SIZE(svm_scenarios_threads);
+const unsigned int svm_num_scenarios_threads = ARRAY_SIZE(svm_scenarios_threads);
