@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: MIT
+"""The kernel targets a run can go to (adding one is one entry in TARGETS),
+whether each is available here, and which of them a run uses."""
+
+import os
+import shutil
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .base import EXIT_OK, REPO_ROOT
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    description: str
+    # (tests_dir or None) -> (available, reason)
+    check: Callable[[], "tuple[bool, str]"]
+    # Words put in front of every test command.  "{root}" is the repository;
+    # for a nested target also "{results}" (its results directory),
+    # "{console}" (where to keep its console log) and "{timeout}" (seconds
+    # for the whole nested run).
+    prefix: tuple = ()
+    # A nested target runs run-suite's "host" target once, inside the
+    # prefix (a VM), instead of wrapping every test: one boot per run.
+    nested: bool = False
+    # A vdev target: its commands get the build's libvdev.so (VDEV_LIB) and
+    # the --vdev-bug models.
+    vdev: bool = False
+    # Kernel messages that say nothing about the code under test on this
+    # target (regexes): never a dmesg-warn there.
+    benign_dmesg: tuple = ()
+
+    def command_prefix(self, vdev_bugs=(), **values):
+        words = []
+        for word in self.prefix:
+            if word == VDEV_BUGS_WORD:
+                for bug in vdev_bugs:
+                    words += ["--bug", bug]
+            else:
+                words.append(word.format(root=REPO_ROOT, **values))
+        return words
+
+
+def always_available(tests_dir=None):
+    return True, "always available"
+
+
+def needs_files(*relpaths):
+    """Availability check: every path (relative to the repository) exists."""
+    def check(tests_dir=None):
+        missing = [p for p in relpaths if not os.path.exists(os.path.join(REPO_ROOT, p))]
+        if missing:
+            return False, "missing " + ", ".join(missing)
+        return True, "found " + ", ".join(relpaths)
+    return check
+
+
+def needs_qemu_and(*relpaths):
+    files = needs_files(*relpaths)
+
+    def check(tests_dir=None):
+        if not shutil.which("qemu-system-x86_64"):
+            return False, "qemu-system-x86_64 not installed"
+        return files()
+    return check
+
+
+# In a vdev target's prefix: replaced by "--bug MODEL" for each --vdev-bug.
+VDEV_BUGS_WORD = "{vdev_bugs}"
+
+
+def vdev_lib(tests_dir):
+    """The libvdev.so of the build whose tests run (build/ or build-asan/)."""
+    return os.path.abspath(os.path.join(tests_dir, "..", "vdev", "libvdev.so"))
+
+
+def needs_vdev():
+    def check(tests_dir=None):
+        if not os.access(os.path.join(REPO_ROOT, "vdev", "run"), os.X_OK):
+            return False, "missing vdev/run"
+        lib = vdev_lib(tests_dir or os.path.join(REPO_ROOT, "build", "tests"))
+        if not os.path.exists(lib):
+            return False, "missing %s (build the suite first)" % lib
+        return True, "found vdev/run and %s" % lib
+    return check
+
+
+def vdev_target(preset, description):
+    return Target("vdev-" + preset, "virtual xe device (vdev): " + description, needs_vdev(),
+                  ("{root}/vdev/run", "--preset", preset, VDEV_BUGS_WORD, "--"), vdev=True)
+
+
+# What a guest kernel under software emulation (TCG) says about its own
+# clocks when the host is busy: its timer interrupts run late and its TSC
+# watchdog sees long read-backs.  These are facts about QEMU's emulated
+# clocks, at warning level, and never about the SVM code under test.
+GUEST_CLOCK_NOISE = (
+    r"hrtimer: interrupt took \d+ ns",
+    r"clocksource: timekeeping watchdog on CPU\d+: ",
+    r"clocksource: +'\w+' (cs|wd)_(nsec|now|last)",
+    r"TSC found unstable after boot",
+    r"tsc: Marking TSC unstable",
+    r"clocksource: Checking clocksource \w+ synchronization",
+)
+
+# Adding a target is one entry here.
+TARGETS = [
+    Target("host", "the real kernel and devices of this machine", always_available),
+    Target("vm", "Linux 6.12 in QEMU with the kernel's test_hmm devices (ci/vm)",
+           needs_qemu_and("ci/vm/run", "ci/vm/build-kernel"),
+           ("{root}/ci/vm/run", "--results", "{results}", "--console-log", "{console}",
+            "--timeout", "{timeout}", "--append", "hugepages=16", "--"),
+           nested=True, benign_dmesg=GUEST_CLOCK_NOISE),
+    vdev_target("xe-lnl", "integrated, main + media GT, no VRAM, faults"),
+    vdev_target("xe-bmg", "one tile, main + media GT, VRAM, 4K pages"),
+    vdev_target("xe-pvc", "two tiles, VRAM per tile, needs 64K, 57-bit VA"),
+    vdev_target("xe-dg2", "VRAM, needs 64K, no page faults"),
+]
+
+
+def find_target(name):
+    return next((t for t in TARGETS if t.name == name), None)
+
+
+def list_targets(tests_dir=None):
+    for t in TARGETS:
+        ok, reason = t.check(tests_dir)
+        print("%-12s %-11s %s (%s)" % (t.name, "available" if ok else "unavailable",
+                                       t.description, reason))
+    return EXIT_OK
+
+
+def select_targets(names, as_target=None, tests_dir=None):
+    """(targets to run, [(target, reason)] skipped); explicit names must be available.
+    --as-target NAME (used inside a nested target) runs the host target under NAME."""
+    if as_target:
+        host = find_target("host")
+        outer = [t for t in TARGETS if t.name == as_target]
+        benign = outer[0].benign_dmesg if outer else ()
+        return [replace(host, name=as_target, description=host.description,
+                        benign_dmesg=benign)], []
+    chosen = [find_target(n) for n in dict.fromkeys(names)] or TARGETS
+    available, skipped = [], []
+    for t in chosen:
+        ok, reason = t.check(tests_dir)
+        if ok:
+            available.append(t)
+        else:
+            skipped.append((t, reason))
+    return available, skipped
