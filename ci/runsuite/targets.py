@@ -102,6 +102,7 @@ GUEST_CLOCK_NOISE = (
     r"TSC found unstable after boot",
     r"tsc: Marking TSC unstable",
     r"clocksource: Checking clocksource \w+ synchronization",
+    r"clocksource: Long readout interval, skipping watchdog check",
 )
 
 # Adding a target is one entry here.
