@@ -10,9 +10,12 @@
  * constant array.  Build only this file, svm_scenario.c and
  * svm_scenario_check.c, never the files of lib/svm/scenarios/ on their own.
  *
- * The subtest list depends on the table only, never on the machine: devices
- * are opened by the group's fixture, which does not run while listing.
+ * The subtest list depends on the table and the backend's declared
+ * variants only, never on the machine: devices are opened by each group's
+ * fixture, which does not run while listing.
  */
+
+#include <stdio.h>
 
 #include "svm_catalog.h"
 #include "svm_scenario.h"
@@ -73,14 +76,19 @@ static void run_scenario(const struct svm_scenario *s, const struct svm_mem_kind
 	igt_set_timeout(0, NULL);
 }
 
-void svm_catalog_subtests(const struct svm_backend *backend)
+/* One group: the whole catalog on @backend's devices opened in @variant. */
+static void catalog_group(const struct svm_backend *backend, const struct svm_variant *variant)
 {
+	/* "" or "-<variant>", appended to every name (svm_catalog.h). */
+	char suffix[64];
+
+	snprintf(suffix, sizeof(suffix), "%s%s", variant ? "-" : "", variant ? variant->name : "");
 	igt_subtest_group {
 		igt_fixture {
 			catalog.backend = backend;
-			catalog.dev = svm_dev_open(backend, 0);
+			catalog.dev = svm_dev_open_variant(backend, variant, 0);
 			catalog.page_size = catalog.dev->page_size;
-			if (__svm_dev_open(backend, 1, &catalog.peer))
+			if (__svm_dev_open_variant(backend, variant, 1, &catalog.peer))
 				catalog.peer = NULL;
 			scn_evict_on_crash(&catalog);
 		}
@@ -89,7 +97,7 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 			const struct svm_scenario *s = &svm_scenarios[i];
 
 			if (!s->kinds) {
-				igt_subtest(s->name)
+				igt_subtest_f("%s%s", s->name, suffix)
 					run_scenario(s, NULL);
 				continue;
 			}
@@ -98,7 +106,7 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 
 				if (!(s->kinds & SVM_MEM_BIT(k)))
 					continue;
-				igt_subtest_f("%s-%s", s->name, kind->name)
+				igt_subtest_f("%s-%s%s", s->name, kind->name, suffix)
 					run_scenario(s, kind);
 			}
 		}
@@ -109,4 +117,12 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 			catalog.peer = catalog.dev = NULL;
 		}
 	}
+}
+
+void svm_catalog_subtests(const struct svm_backend *backend)
+{
+	if (!backend->num_variants)
+		catalog_group(backend, NULL);
+	for (unsigned int v = 0; v < backend->num_variants; v++)
+		catalog_group(backend, &backend->variants[v]);
 }
