@@ -8,6 +8,9 @@ expands the documented names, compares them with each binary's
 A TEST block's `Scenario catalog:` field names shared sources (a directory
 of *.c or single files) whose SUBTEST blocks belong to that binary too:
 subtests built into several binaries are documented once, next to their code.
+Its `Catalog variants:` field lists the variants of a backend that has them
+(`@name: text` lines): the catalog's subtests are then documented once per
+variant, `<subtest>-<variant>`, as svm_catalog_subtests() names them.
 
   testplan.py --sources tests/*.c --check build/tests --markdown plan.md
   testplan.py --sources tests/*.c --list
@@ -25,7 +28,7 @@ import sys
 FIELDS = ("TEST", "SUBTEST", "Category", "Mega feature", "Sub-category",
           "Functionality", "Description", "Kernel change", "Test category",
           "Test requirement", "Driver", "Run type", "Issue", "TODO",
-          "Scenario catalog")
+          "Scenario catalog", "Catalog variants")
 CANONICAL = {name.lower(): name for name in FIELDS}
 CANONICAL["subtests"] = "SUBTEST"
 TAGS = ("TEST", "SUBTEST")
@@ -33,7 +36,8 @@ TABLE_FIELDS = ("Description", "Functionality", "Kernel change")
 MANDATORY_OWN = ("Description",)
 MANDATORY_INHERITABLE = ("Functionality",)
 # Subtests inherit every other field of the TEST block.
-NOT_INHERITED = ("TEST", "Description", "Scenario catalog")
+NOT_INHERITED = ("TEST", "Description", "Scenario catalog", "Catalog variants")
+VARIANTS = "Catalog variants"
 
 COMMENT_RE = re.compile(r"/\*\*(?!/)(.*?)\*/", re.S)
 # A field name is one to three words followed by a colon.
@@ -84,6 +88,7 @@ class Section:
         self.names = []    # (pattern, line) for SUBTEST
         self.fields = {}   # canonical name -> Text
         self.args = {}     # n -> ArgTable
+        self.variants = None  # ArgTable of a TEST block's Catalog variants
 
     def value(self, field):
         return self.fields[field].text if field in self.fields else ""
@@ -200,7 +205,8 @@ class BlockParser:
 
     def arg_entry(self, line, match):
         if self.table is None:
-            self.error(f'"@{match.group(1)}:" outside an arg[n] table', line)
+            self.error(f'"@{match.group(1)}:" outside an arg[n] or '
+                       f'{VARIANTS} table', line)
             self.continued = None
             return
         self.continued = self.add_entry(self.table, line, match.group(1),
@@ -231,6 +237,18 @@ class BlockParser:
                            f"at line {section.fields[name].line})", line)
                 return
             section.fields[name] = self.continued = Text(value, line)
+            if name == VARIANTS:
+                self.variants(section, line, value)
+
+    def variants(self, section, line, value):
+        """A Catalog variants field: a table of @name: text, or a, b."""
+        self.continued = None
+        if section.kind != "TEST":
+            self.error(f"{VARIANTS} outside the TEST block", line)
+            return
+        section.variants = self.table = ArgTable(line)
+        for name in (v.strip() for v in value.split(",") if v.strip()):
+            self.add_entry(self.table, line, name, name)
 
     def tag(self, line, name, value):
         last = self.sections[-1] if self.sections else None
@@ -411,6 +429,28 @@ def catalog_subtests(doc, errors):
     return subtests
 
 
+def variant_subtests(doc, catalog, errors):
+    """The catalog's subtests once per variant, when the TEST block has any."""
+    table = doc.test.variants
+    if table is None:
+        return catalog
+    if "Scenario catalog" not in doc.test.fields:
+        errors.add(f"{VARIANTS} without a Scenario catalog to expand",
+                   doc.path, table.line)
+    if not table.entries:
+        errors.add(f"{VARIANTS} lists no variant", doc.path, table.line)
+    expanded = []
+    for name, text in table.entries:
+        for sub in catalog:
+            fields = dict(sub.fields)
+            description = fields.get("Description", "")
+            about = f" ({text.text})" if text.text != name else ""
+            fields["Description"] = f"Variant {name}{about}: {description}"
+            expanded.append(Subtest(f"{sub.name}-{name}", sub.path, sub.line,
+                                    fields))
+    return expanded
+
+
 def parse_source(path, errors):
     doc = TestDoc(path)
     sections = parse_sections(path, errors)
@@ -428,7 +468,8 @@ def parse_source(path, errors):
     for section in sections:
         if section.kind == "SUBTEST":
             doc.subtests += expand_section(doc, section, errors)
-    doc.subtests += catalog_subtests(doc, errors)
+    catalog = catalog_subtests(doc, errors)
+    doc.subtests += variant_subtests(doc, catalog, errors)
     check_names(doc, errors)
     return doc
 
@@ -477,7 +518,11 @@ def markdown_test(doc):
     lines = [f"## {doc.binary}", ""]
     for name, value in doc.test.fields.items():
         label = "Test" if name == "TEST" else name
-        lines.append(f"- **{label}:** {cell(value.text)}")
+        text = value.text
+        if name == VARIANTS and doc.test.variants:
+            text = "; ".join(f"`{v}`: {t.text}" if t.text != v else f"`{v}`"
+                             for v, t in doc.test.variants.entries)
+        lines.append(f"- **{label}:** {cell(text)}")
     lines += ["", "Simple test (no subtests)." if simple else
               f"{plural(count, 'subtest', 'subtests')}.", ""]
     lines.append("| Name | " + " | ".join(TABLE_FIELDS) + " |")

@@ -8,9 +8,12 @@
  * order below, which is the subtest order.  A scenario's body, its doc
  * comment and its table row stay together in its theme's file.
  *
- * The subtest list depends on the tables only, never on the machine: devices
- * are opened by the group's fixture, which does not run while listing.
+ * The subtest list depends on the tables and the backend's declared
+ * variants only, never on the machine: devices are opened by each group's
+ * fixture, which does not run while listing.
  */
+
+#include <stdio.h>
 
 #include "svm_catalog.h"
 #include "svm_scenario.h"
@@ -94,14 +97,19 @@ static void run_scenario(const struct svm_scenario *s, const struct svm_mem_kind
 	igt_set_timeout(0, NULL);
 }
 
-void svm_catalog_subtests(const struct svm_backend *backend)
+/* One group: the whole catalog on @backend's devices opened in @variant. */
+static void catalog_group(const struct svm_backend *backend, const struct svm_variant *variant)
 {
+	/* "" or "-<variant>", appended to every name (svm_catalog.h). */
+	char suffix[64];
+
+	snprintf(suffix, sizeof(suffix), "%s%s", variant ? "-" : "", variant ? variant->name : "");
 	igt_subtest_group {
 		igt_fixture {
 			catalog.backend = backend;
-			catalog.dev = svm_dev_open(backend, 0);
+			catalog.dev = svm_dev_open_variant(backend, variant, 0);
 			catalog.page_size = catalog.dev->page_size;
-			if (__svm_dev_open(backend, 1, &catalog.peer))
+			if (__svm_dev_open_variant(backend, variant, 1, &catalog.peer))
 				catalog.peer = NULL;
 			scn_evict_on_crash(&catalog);
 		}
@@ -110,7 +118,7 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 			const struct svm_scenario *s = scenario_at(i);
 
 			if (!s->kinds) {
-				igt_subtest(s->name)
+				igt_subtest_f("%s%s", s->name, suffix)
 					run_scenario(s, NULL);
 				continue;
 			}
@@ -119,7 +127,7 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 
 				if (!(s->kinds & SVM_MEM_BIT(k)))
 					continue;
-				igt_subtest_f("%s-%s", s->name, kind->name)
+				igt_subtest_f("%s-%s%s", s->name, kind->name, suffix)
 					run_scenario(s, kind);
 			}
 		}
@@ -130,4 +138,12 @@ void svm_catalog_subtests(const struct svm_backend *backend)
 			catalog.peer = catalog.dev = NULL;
 		}
 	}
+}
+
+void svm_catalog_subtests(const struct svm_backend *backend)
+{
+	if (!backend->num_variants)
+		catalog_group(backend, NULL);
+	for (unsigned int v = 0; v < backend->num_variants; v++)
+		catalog_group(backend, &backend->variants[v]);
 }

@@ -4,8 +4,29 @@
  * entry, and run on every backend whose capabilities it needs.  A scenario
  * that expands over memory kinds becomes one subtest per kind,
  * "<scenario>-<kind>"; the subtest list is the same on every backend (a
- * backend that lacks a capability skips, it does not hide the subtest), so
+ * device that lacks a capability skips, it does not hide the subtest), so
  * results compare side by side across drivers.
+ *
+ * Variants (svm_dev.h): a backend that declares them gets the whole catalog
+ * once per variant, in declaration order, each subtest name with the
+ * variant's name as a suffix: "<scenario>-<kind>-<variant>", e.g.
+ * gpu-write-cpu-read-malloc-xnack-on.  Each variant is a subtest group whose
+ * fixture opens the devices in that variant, so a variant the device cannot
+ * do skips all its subtests with the reason its open gave.  A backend
+ * without variants keeps the plain names.
+ *
+ * Why a suffix and not a dynamic subtest per variant: the names are fixed
+ * by the backend's table, not by the machine, so they belong in the subtest
+ * list, where igt_runner's testlists, CI result history and the known-failure
+ * lists key on them (a dynamic subtest is invisible to --list-subtests and
+ * the testlists); every variant's result is then a subtest of its own, run
+ * in its own process with its own timeout, selectable alone
+ * (--run-subtest '*-xnack-on'), and one variant failing does not make a
+ * container of both fail.  It also keeps device opening in fixtures, as
+ * for every other skip for a missing device, instead of in each subtest.
+ * The test plan documents the variants in the binary's TEST block
+ * ("Catalog variants:", docs/documenting-tests.md) and ci/testplan.py
+ * expands the catalog's names with them.
  */
 #pragma once
 
@@ -41,8 +62,9 @@ struct svm_scenario {
 };
 
 /*
- * Emits one igt_subtest per scenario (and kind) inside the caller's
- * igt_main, in a group whose fixture opens device 0 (skipping when absent)
- * and, if present, device 1 of @backend.
+ * Emits one igt_subtest per scenario (and kind, and variant) inside the
+ * caller's igt_main, in a group per variant whose fixture opens device 0
+ * (skipping when absent or refused) and, if it opens too, device 1 of
+ * @backend, both in that variant.
  */
 void svm_catalog_subtests(const struct svm_backend *backend);

@@ -72,6 +72,39 @@ const char *svm_residency_name(enum svm_residency r)
 	return "invalid";
 }
 
+uint32_t svm_caps_without_op(const struct svm_dev_ops *ops, uint32_t caps)
+{
+	const struct {
+		uint32_t cap;
+		bool has;
+	} need[] = {
+		{ SVM_CAP_GPU_READ, ops->gpu_read },
+		{ SVM_CAP_GPU_WRITE, ops->gpu_write },
+		{ SVM_CAP_GPU_COPY, ops->gpu_copy },
+		{ SVM_CAP_GPU_ATOMIC, ops->gpu_atomic_inc },
+		{ SVM_CAP_MIGRATE, ops->migrate },
+		{ SVM_CAP_PREFER, ops->prefer },
+		{ SVM_CAP_RESIDENCY, ops->query },
+		{ SVM_CAP_PROTECTION, ops->query },
+		{ SVM_CAP_EXCLUSIVE, ops->make_exclusive && ops->check_exclusive },
+		{ SVM_CAP_RELEASE, ops->release },
+	};
+	uint32_t missing = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++)
+		if (caps & need[i].cap && !need[i].has)
+			missing |= need[i].cap;
+	return missing;
+}
+
+const struct svm_variant *svm_variant_find(const struct svm_backend *backend, const char *name)
+{
+	for (unsigned int i = 0; name && i < backend->num_variants; i++)
+		if (!strcmp(backend->variants[i].name, name))
+			return &backend->variants[i];
+	return NULL;
+}
+
 /* ---- open/close ---------------------------------------------------------- */
 
 static char unsupported_reason[256];
@@ -90,29 +123,61 @@ const char *svm_dev_unsupported_reason(void)
 	return unsupported_reason;
 }
 
-/* Opens a handle on an already found device; the backend fills fd, page_size, priv. */
-static int open_info(const struct svm_backend *backend, int index,
-		     const struct igt_device_info *info, struct svm_dev **out)
+/*
+ * Opens a handle on an already found device; the backend fills fd,
+ * page_size, priv and may change caps.
+ */
+static int open_info(const struct svm_backend *backend, const struct svm_variant *variant,
+		     int index, const struct igt_device_info *info, struct svm_dev **out)
 {
 	struct svm_dev *dev = calloc(1, sizeof(*dev));
+	char names[128];
+	uint32_t lacking;
 	int ret;
 
 	if (!dev)
 		return -ENOMEM;
 	dev->backend = backend;
+	dev->variant = variant;
 	dev->info = *info;
 	dev->index = index;
 	dev->fd = -1;
+	dev->caps = backend->caps;
 	ret = backend->ops->open(dev, info);
 	if (ret) {
 		free(dev);
 		return ret;
 	}
+	/* A claimed cap without its op would pass svm_require and then fail every call. */
+	lacking = svm_caps_without_op(backend->ops, dev->caps);
+	if (lacking) {
+		svm_dev_set_unsupported("%s backend bug: its open claims %s without the op",
+					backend->name,
+					svm_cap_names(lacking, names, sizeof(names)));
+		svm_dev_close(dev);
+		return -EPROTO;
+	}
 	*out = dev;
 	return 0;
 }
 
-int __svm_dev_open(const struct svm_backend *backend, int index, struct svm_dev **out)
+static bool variant_of(const struct svm_backend *backend, const struct svm_variant *variant)
+{
+	for (unsigned int i = 0; i < backend->num_variants; i++)
+		if (variant == &backend->variants[i])
+			return true;
+	return false;
+}
+
+/* NULL asks for the backend's default: its first variant, if it has any. */
+static const struct svm_variant *chosen(const struct svm_backend *backend,
+					const struct svm_variant *variant)
+{
+	return !variant && backend->num_variants ? &backend->variants[0] : variant;
+}
+
+int __svm_dev_open_variant(const struct svm_backend *backend, const struct svm_variant *variant,
+			   int index, struct svm_dev **out)
 {
 	struct igt_device_info info;
 
@@ -120,37 +185,66 @@ int __svm_dev_open(const struct svm_backend *backend, int index, struct svm_dev 
 	*out = NULL;
 	if (!backend || !backend->ops || !backend->ops->open || index < 0)
 		return -EINVAL;
+	variant = chosen(backend, variant);
+	if (variant && !variant_of(backend, variant))
+		return -EINVAL;
 	if (igt_device_find(backend->kind, backend->driver, index, &info))
 		return -ENODEV;
-	return open_info(backend, index, &info, out);
+	return open_info(backend, variant, index, &info, out);
 }
 
-struct svm_dev *svm_dev_open(const struct svm_backend *backend, int index)
+int __svm_dev_open(const struct svm_backend *backend, int index, struct svm_dev **out)
+{
+	return __svm_dev_open_variant(backend, NULL, index, out);
+}
+
+/* " in variant xnack-on"; "" for a backend without variants. */
+static const char *in_variant(const struct svm_variant *variant, char *buf, size_t len)
+{
+	if (!variant)
+		return "";
+	snprintf(buf, len, " in variant %s", variant->name);
+	return buf;
+}
+
+struct svm_dev *svm_dev_open_variant(const struct svm_backend *backend,
+				     const struct svm_variant *variant, int index)
 {
 	struct svm_dev *dev;
-	char wanted[256];
-	int ret = __svm_dev_open(backend, index, &dev);
+	char wanted[256], where[96];
+	int ret = __svm_dev_open_variant(backend, variant, index, &dev);
+	const char *at = in_variant(chosen(backend, variant), where, sizeof(where));
 
 	igt_device_describe_wanted(backend->kind, backend->driver, wanted, sizeof(wanted));
 	igt_require_f(ret != -ENODEV, "%s backend: looked for %s (index %d) and found none\n",
 		      backend->name, wanted, index);
-	igt_require_f(ret != -EOPNOTSUPP, "%s backend cannot drive device #%d: %s\n",
-		      backend->name, index,
+	igt_require_f(ret != -EOPNOTSUPP, "%s backend cannot drive device #%d%s: %s\n",
+		      backend->name, index, at,
 		      unsupported_reason[0] ? unsupported_reason : "not supported here");
-	igt_assert_f(ret == 0, "%s backend: opening device #%d failed: %s (%d)\n",
-		     backend->name, index, strerror(-ret), ret);
+	igt_assert_f(ret == 0, "%s backend: opening device #%d%s failed: %s (%d)%s%s\n",
+		     backend->name, index, at, strerror(-ret), ret,
+		     unsupported_reason[0] ? ": " : "", unsupported_reason);
 	return dev;
+}
+
+struct svm_dev *svm_dev_open(const struct svm_backend *backend, int index)
+{
+	return svm_dev_open_variant(backend, NULL, index);
 }
 
 struct svm_dev *svm_dev_reopen(const struct svm_dev *dev)
 {
 	struct svm_dev *copy;
+	char where[96];
 	int ret;
 
 	/* Same node, not a new search: the filter or scan order may differ now. */
-	ret = open_info(dev->backend, dev->index, &dev->info, &copy);
-	igt_assert_f(ret == 0, "%s backend: reopening %s failed: %s (%d)\n",
-		     dev->backend->name, dev->info.devnode, strerror(-ret), ret);
+	unsupported_reason[0] = '\0';
+	ret = open_info(dev->backend, dev->variant, dev->index, &dev->info, &copy);
+	igt_assert_f(ret == 0, "%s backend: reopening %s%s failed: %s (%d)%s%s\n",
+		     dev->backend->name, dev->info.devnode,
+		     in_variant(dev->variant, where, sizeof(where)), strerror(-ret), ret,
+		     unsupported_reason[0] ? ": " : "", unsupported_reason);
 	return copy;
 }
 
@@ -165,10 +259,11 @@ void svm_dev_close(struct svm_dev *dev)
 
 void svm_require(const struct svm_dev *dev, uint32_t caps)
 {
-	uint32_t missing = caps & ~dev->backend->caps;
-	char names[256];
+	uint32_t missing = caps & ~dev->caps;
+	char names[256], where[96];
 
-	igt_require_f(!missing, "%s backend lacks %s\n", dev->backend->name,
+	igt_require_f(!missing, "%s backend%s lacks %s\n", dev->backend->name,
+		      in_variant(dev->variant, where, sizeof(where)),
 		      svm_cap_names(missing, names, sizeof(names)));
 }
 
@@ -179,7 +274,7 @@ static bool page_aligned(const struct svm_dev *dev, const void *addr)
 	return !((uintptr_t)addr & (dev->page_size - 1));
 }
 
-/* -EOPNOTSUPP when @op is missing or the backend does not claim @caps. */
+/* -EOPNOTSUPP when @op is missing or the device lacks @caps. */
 static int usable(const struct svm_dev *dev, const void *op, uint32_t caps)
 {
 	return op && svm_dev_has(dev, caps) ? 0 : -EOPNOTSUPP;
@@ -270,7 +365,7 @@ int __svm_query(struct svm_dev *dev, const void *addr, size_t npages,
 {
 	/* Either half of the answer is worth asking for. */
 	if (!dev->backend->ops->query ||
-	    !(dev->backend->caps & (SVM_CAP_RESIDENCY | SVM_CAP_PROTECTION)))
+	    !(dev->caps & (SVM_CAP_RESIDENCY | SVM_CAP_PROTECTION)))
 		return -EOPNOTSUPP;
 	if (!out)
 		return -EINVAL;
@@ -312,8 +407,9 @@ static void must(int ret, const struct svm_dev *dev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(call, sizeof(call), fmt, ap);
 	va_end(ap);
-	igt_assert_f(ret == 0, "%s on %s (%s backend) failed: %s (%d)\n",
-		     call, dev->info.devnode, dev->backend->name, strerror(-ret), ret);
+	igt_assert_f(ret == 0, "%s on %s (%s backend%s%s) failed: %s (%d)\n",
+		     call, dev->info.devnode, dev->backend->name, dev->variant ? ", variant " : "",
+		     dev->variant ? dev->variant->name : "", strerror(-ret), ret);
 }
 
 static const char *loc_name(enum svm_location loc)

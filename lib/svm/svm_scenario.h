@@ -45,13 +45,9 @@
 #define SCN_KINDS_ANON (SCN_KIND(MALLOC) | SCN_KIND(THP) | SCN_KIND(ANON_PRIVATE))
 #define SCN_KINDS_SHARED (SCN_KIND(ANON_SHARED) | SCN_KIND(MEMFD_SHARED) | SCN_KIND(FILE_SHARED))
 
-/*
- * Errors a device access returns where the semantics are defined (the
- * test_hmm values, which a backend maps its own refusal to):
- * no VMA or a PROT_NONE one, and a write into a VMA without PROT_WRITE.
- */
-#define SCN_ERR_NO_ACCESS (-EFAULT)
-#define SCN_ERR_READ_ONLY (-EPERM)
+/* The refusals of the backend contract (svm_dev.h), under the scenarios' prefix. */
+#define SCN_ERR_NO_ACCESS SVM_ERR_NO_ACCESS
+#define SCN_ERR_READ_ONLY SVM_ERR_READ_ONLY
 
 /* Pattern seeds: one per role, so a page from the wrong step never matches. */
 enum {

@@ -175,7 +175,7 @@ static int flush(struct svm_dev *dev, struct xe_priv *p)
 
 /*
  * A failed GPU fault only says that the device could not reach some page.
- * The catalog's refusals are defined per cause (SCN_ERR_*: no VMA or
+ * The contract's refusals are defined per cause (SVM_ERR_*: no VMA or
  * PROT_NONE -EFAULT, a write without PROT_WRITE -EPERM), so the cause is
  * read from the CPU mapping of the range the access targeted; a fault that
  * the mapping does not explain stays -EIO, a real failure.
@@ -332,6 +332,13 @@ static const struct svm_dev_ops xe_ops = {
 	.prefer = xe_prefer,
 };
 
+/*
+ * Every open keeps these caps, with or without VRAM (xe-lnl has none): none
+ * of them needs device memory.  PREFER sets an attribute that an iGPU
+ * accepts and reports back the same; only where faulted pages land differs,
+ * and no op here claims to show that.  MIGRATE and RESIDENCY, which would
+ * need VRAM, xe does not offer at all (xe_backend.h).
+ */
 const struct svm_backend svm_xe_backend = {
 	.name = "xe",
 	.kind = IGT_DEV_DRM_RENDER,
