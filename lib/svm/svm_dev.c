@@ -13,8 +13,7 @@
 
 #include "igt_core.h"
 #include "svm_dev.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 /* ---- names --------------------------------------------------------------- */
 

@@ -29,10 +29,9 @@
 #include "svm/svm_catalog.h"
 #include "svm/svm_dev.h"
 #include "xe/xe_backend.h"
+#include "util.h"
 
 IGT_TEST_DESCRIPTION("The scenario catalog on an in-process fake backend (self-test).");
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define FAKE_CAPS (SVM_CAP_GPU_READ | SVM_CAP_GPU_WRITE | SVM_CAP_GPU_COPY | SVM_CAP_SUBPAGE)
 

@@ -17,8 +17,7 @@
 #include <unistd.h>
 
 #include "st_run.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 static const char *const variants[] = { "memcpy", "refused" };
 
