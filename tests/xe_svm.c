@@ -816,7 +816,8 @@ static void test_exec_in_syncobj(void)
 	struct fence_vm f = fence_vm_create();
 	uint32_t q1 = xe_exec_queue_create_tracked(xe_fd, f.vm, eci);
 	uint32_t q2 = xe_exec_queue_create_tracked(xe_fd, f.vm, eci);
-	uint32_t first = xe_syncobj_create_tracked(xe_fd), second = xe_syncobj_create_tracked(xe_fd);
+	uint32_t first = xe_syncobj_create_tracked(xe_fd);
+	uint32_t second = xe_syncobj_create_tracked(xe_fd);
 	/* dwords of the BO: 0 the semaphore, 1 and 2 the jobs' results, batches from 64 and 128 */
 	const uint64_t sema = BIND_VA, out1 = BIND_VA + 4, out2 = BIND_VA + 8;
 	struct drm_xe_sync wait_first[2] = { xe_sync_syncobj(first), xe_sync_syncobj(second) };

@@ -276,7 +276,10 @@ static void note_failed_hook(struct igt_block *b, struct block_end *e)
 			     b->name, what);
 		if (!e->hook_failed) {
 			e->hook_failed = true;
-			e->hook_code = b->result == IGT_RESULT_SKIP ? IGT_EXIT_FAILURE : b->exitcode;
+			/* A skip's exit code is no failure's. */
+			e->hook_code = b->exitcode;
+			if (b->result == IGT_RESULT_SKIP)
+				e->hook_code = IGT_EXIT_FAILURE;
 		}
 	} else {
 		igt_info("An end-of-subtest callback of %s %s after its body %s\n", b->name,

@@ -255,6 +255,7 @@ void __igt_abort(const char *file, int line, const char *func,
  *   skipped, it is only logged and the body's result stands.
  * - The subtest's timeout, if still armed, also bounds the callbacks; one
  *   that already fired is not re-armed, so a callback bounds its own waits.
+ *   A crash ends the process instead, and its exit releases everything.
  *
  * igt_defer.h builds deferred releases of tracked resources on this.
  */

@@ -32,9 +32,12 @@ static int top, live;
 static bool hooked[2];
 static int base[2];
 
+/* Never below a running dynamic subtest's base: what it records next must stay above it. */
 static void drop_holes(void)
 {
-	while (top > 0 && !records[top - 1].fn)
+	int floor = hooked[1] ? base[1] : 0;
+
+	while (top > floor && !records[top - 1].fn)
 		top--;
 }
 
@@ -53,8 +56,8 @@ static void release_block(void *data)
 		live--;
 		ret = r.fn(r.a, r.b);
 		if (ret) {
-			igt_critical("Deferred release %s(%#" PRIx64 ", %#" PRIx64 "): %s\n", r.name,
-				     r.a, r.b, strerror(-ret));
+			igt_critical("Deferred release %s(%#" PRIx64 ", %#" PRIx64 "): %s\n",
+				     r.name, r.a, r.b, strerror(-ret));
 			problems++;
 		}
 	}

@@ -853,7 +853,8 @@ const struct core_case core_cases[] = {
 	{
 		.name = "cleanup-after-fail-skip-timeout",
 		.prog = "st_cleanup",
-		.args = { "--run-subtest", "fail,skip,timeout,pass,clean-after-fail,clean-after-skip,clean-after-timeout,clean-after-pass" },
+		.args = { "--run-subtest", "fail,skip,timeout,pass,"
+			  "clean-after-fail,clean-after-skip,clean-after-timeout,clean-after-pass" },
 		.status = 98,
 		.out =
 		"IGT-Version: V\n"
@@ -892,7 +893,8 @@ const struct core_case core_cases[] = {
 	{
 		.name = "cleanup-dynamic",
 		.prog = "st_cleanup",
-		.args = { "--run-subtest", "dynamic,clean-after-dynamic,dynamic-release-fails" },
+		.args = { "--run-subtest", "dynamic,clean-after-dynamic,"
+			  "dynamic-releases-container,dynamic-release-fails" },
 		.status = 98,
 		.out =
 		"IGT-Version: V\n"
@@ -910,6 +912,11 @@ const struct core_case core_cases[] = {
 		"Starting subtest: clean-after-dynamic\n"
 		"clean\n"
 		"Subtest clean-after-dynamic: SUCCESS (T)\n"
+		"Starting subtest: dynamic-releases-container\n"
+		"Starting dynamic subtest: releases\n"
+		"Dynamic subtest releases: SUCCESS (T)\n"
+		"nothing left after the dynamic subtest\n"
+		"Subtest dynamic-releases-container: SUCCESS (T)\n"
 		"Starting subtest: dynamic-release-fails\n"
 		"Starting dynamic subtest: fails\n"
 		"Dynamic subtest fails: FAIL (T)\n"
@@ -971,7 +978,7 @@ const struct core_case core_cases[] = {
 		"(st_cleanup:PID) CRITICAL: hook a fails\n"
 		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
 		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of hook-fails-after-pass failed: the subtest fails\n"
-		"(st_cleanup:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_cleanup.c:169:\n"
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_cleanup.c:180:\n"
 		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
 		"(st_cleanup:PID) CRITICAL: the body fails first\n"
 		"(st_cleanup:PID) CRITICAL: Stack trace:\n"

@@ -127,6 +127,17 @@ igt_main
 	}
 	igt_subtest("clean-after-dynamic")
 		check_clean();
+	igt_subtest_with_dynamic("dynamic-releases-container") {
+		int fd = igt_fd_tracked(open("/dev/null", O_RDONLY | O_CLOEXEC));
+
+		igt_dynamic("releases") {
+			igt_assert_eq(__igt_free_tracked(igt_alloc_tracked(64, 64)), 0);
+			igt_assert_eq(__igt_close_tracked(fd), 0);
+			igt_alloc_tracked(64, 64);
+		}
+		igt_assert_eq(igt_deferred_count(), 0);
+		igt_info("nothing left after the dynamic subtest\n");
+	}
 
 	igt_subtest("skip") {
 		acquire();
