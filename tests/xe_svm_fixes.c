@@ -60,7 +60,6 @@ static void open_xe(void)
  * test's range before create_svm()): after a failed wait a batch may still
  * run, and its queue must go first.
  */
-
 struct svm {
 	uint32_t vm;
 	uint32_t queue[2];
