@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "igt_core.h"
+#include "igt_defer.h"
 #include "svm/svm_catalog.h"
 #include "xe/xe_arg_checks.h"
 #include "xe/xe_backend.h"
@@ -29,6 +30,7 @@
 #include "xe/xe_ioctl.h"
 #include "xe/xe_pat.h"
 #include "xe/xe_query.h"
+#include "xe/xe_tracked.h"
 
 IGT_TEST_DESCRIPTION("SVM scenarios and xe specifics on xe render nodes.");
 
@@ -50,7 +52,14 @@ static void require_svm(void)
 		      xe.has_faults ? "no HAS_CPU_ADDR_MIRROR" : "no fault-mode VMs");
 }
 
-/* A fault-mode VM mirroring the whole VA space, and a queue on tile 0. */
+/*
+ * A fault-mode VM mirroring the whole VA space, and a queue on tile 0.
+ * Every resource of a subtest is tracked (xe_tracked.h, igt_defer.h): it is
+ * released when the subtest ends, whichever way, last made first, so bodies
+ * free nothing.  Memory the GPU writes is made before the VM and queue
+ * that write it: after a failed wait a batch may still run, and its queue
+ * must go before its memory does.
+ */
 struct svm_vm {
 	uint32_t vm, queue;
 };
@@ -62,16 +71,63 @@ static struct svm_vm svm_vm_create(void)
 	struct svm_vm v;
 
 	igt_require_f(eci, "no engine on tile 0\n");
-	v.vm = xe_vm_create(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	v.vm = xe_vm_create_tracked(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE |
+				    DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
 	xe_vm_bind_sync(xe_fd, v.vm, &op);
-	v.queue = xe_exec_queue_create(xe_fd, v.vm, eci);
+	v.queue = xe_exec_queue_create_tracked(xe_fd, v.vm, eci);
 	return v;
 }
 
+/*
+ * Before the subtest ends, for invalid-args, which makes one per case.  Not
+ * asserted: a case that a kernel gets wrong may have destroyed them (a
+ * VM_DESTROY with pad set), and its own dynamic subtest says so.
+ */
 static void svm_vm_destroy(struct svm_vm *v)
 {
-	__xe_exec_queue_destroy(xe_fd, v->queue);
-	__xe_vm_destroy(xe_fd, v->vm);
+	__xe_exec_queue_destroy_tracked(xe_fd, v->queue);
+	__xe_vm_destroy_tracked(xe_fd, v->vm);
+}
+
+/*
+ * Stores @value + i at @va + 4 * i for i < @count from @queue, and waits
+ * for it; 0 or -errno (-EIO: the GPU fault failed).  Frees on every path.
+ */
+static int __gpu_store(uint32_t queue, uint64_t va, uint32_t value, size_t count)
+{
+	struct xe_batch b;
+	uint64_t *fence = NULL;
+	struct drm_xe_sync sync;
+	int ret = xe_batch_init(&b, 4 * count + 8);
+
+	if (ret)
+		return ret;
+	if (posix_memalign((void **)&fence, 64, 64)) {
+		xe_batch_fini(&b);
+		return -ENOMEM;
+	}
+	*fence = 0;
+	for (size_t i = 0; i < count && !ret; i++)
+		ret = xe_batch_store_dword(&b, va + 4 * i, value + (uint32_t)i);
+	if (!ret)
+		ret = xe_batch_end(&b);
+	sync = xe_sync_ufence(fence, 1);
+	if (!ret)
+		ret = __xe_exec(xe_fd, queue, (uintptr_t)b.dw, &sync, 1);
+	if (!ret)
+		ret = __xe_wait_ufence(xe_fd, fence, 1, queue, XE_DEFAULT_TIMEOUT_NS);
+	free(fence);
+	xe_batch_fini(&b);
+	return ret;
+}
+
+/* The dwords __gpu_store() wrote from @seed over [p, p+len). */
+static void check_dwords(const void *p, size_t len, uint32_t seed, const char *what)
+{
+	for (size_t i = 0; i < len / 4; i++)
+		igt_assert_f(((const uint32_t *)p)[i] == seed + (uint32_t)i,
+			     "%s: dword %zu is %#x, expected %#x\n", what, i,
+			     ((const uint32_t *)p)[i], seed + (uint32_t)i);
 }
 
 /**
@@ -160,11 +216,12 @@ static void test_query_types(void)
 	ret = __xe_query(xe_fd, DRM_XE_DEVICE_QUERY_HWCONFIG, &buf, &size);
 	igt_assert_f(ret == 0 || ret == -ENODATA, "HWCONFIG: %s\n", strerror(-ret));
 	if (!ret) {
+		igt_free_at_end(buf);
 		igt_assert_eq(size % 4, 0);
-		free(buf);
 	}
 
 	igt_assert_eq(__xe_query(xe_fd, DRM_XE_DEVICE_QUERY_GT_TOPOLOGY, (void **)&topo, &size), 0);
+	igt_free_at_end(topo);
 	while (off < size) {
 		struct drm_xe_query_topology_mask m;
 		bool any = false;
@@ -189,7 +246,6 @@ static void test_query_types(void)
 	for (unsigned int i = 0; i < xe.num_gts; i++)
 		igt_assert_f(gts & 1u << xe.gts[i].gt_id, "GT %u not in the topology\n",
 			     xe.gts[i].gt_id);
-	free(topo);
 	igt_assert_eq(__xe_ioctl(xe_fd, DRM_IOCTL_XE_DEVICE_QUERY, &bad), -EINVAL);
 
 	for (unsigned int i = 0; i < xe.num_engines; i++) {
@@ -212,10 +268,9 @@ static void test_query_types(void)
 	ret = __xe_query(xe_fd, DRM_XE_DEVICE_QUERY_EU_STALL, &buf, &size);
 	igt_assert_f(ret == 0 || ret == -ENODEV, "EU_STALL: %s\n", strerror(-ret));
 	if (!ret) {
-		struct drm_xe_query_eu_stall *eu = buf;
+		struct drm_xe_query_eu_stall *eu = igt_free_at_end(buf);
 
 		igt_assert_eq(size, sizeof(*eu) + eu->num_sampling_rates * sizeof(uint64_t));
-		free(buf);
 	}
 }
 
@@ -234,19 +289,19 @@ static void test_query_types(void)
  */
 static void test_fault_unmapped(bool with_queue_id)
 {
-	struct svm_vm v = svm_vm_create();
+	volatile uint64_t *fence = igt_alloc_tracked(64, 64);
 	struct xe_batch b;
-	volatile uint64_t *fence;
 	struct drm_xe_sync sync;
 	size_t len = 1 << 20;
-	char *hole = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct svm_vm v;
+	char *hole;
 	int ret;
 
+	xe_batch_init_tracked(&b, 64);
+	v = svm_vm_create();
+	hole = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(hole != MAP_FAILED);
 	munmap(hole, len);	/* an address nothing maps */
-	igt_assert_eq(xe_batch_init(&b, 64), 0);
-	fence = calloc(1, 64);
-	igt_assert(fence);
 	igt_assert_eq(xe_batch_store_dword(&b, (uintptr_t)hole + len / 2, 0xdeadbeef), 0);
 	igt_assert_eq(xe_batch_end(&b), 0);
 	sync = xe_sync_ufence(fence, 1);
@@ -263,9 +318,6 @@ static void test_fault_unmapped(bool with_queue_id)
 	for (int i = 0; i < 1000 && __xe_exec_queue_banned(xe_fd, v.queue) == 0; i++)
 		usleep(10000);
 	igt_assert_eq(__xe_exec_queue_banned(xe_fd, v.queue), 1);
-	free((void *)fence);
-	xe_batch_fini(&b);
-	svm_vm_destroy(&v);
 }
 
 /**
@@ -286,14 +338,13 @@ static void test_invalid_args(void)
 	igt_dynamic("valid-calls") {
 		struct svm_vm v = svm_vm_create();
 		struct drm_xe_vm_bind_op op = xe_op_unmap(0x100000, 0x1000, 0);
-		uint32_t bo = xe_bo_create(xe_fd, 0, 0x10000, 1);
+		uint32_t bo = xe_bo_create_tracked(xe_fd, 0, 0x10000, 1);
 
 		/* What the cases change one field of: each succeeds unchanged. */
 		xe_vm_bind_sync(xe_fd, v.vm, &op);
 		igt_assert_eq(__xe_madvise_atomic(xe_fd, v.vm, 0x100000, 0x1000,
 						  DRM_XE_ATOMIC_DEVICE), 0);
-		igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
-		svm_vm_destroy(&v);
+		igt_assert_eq(__xe_gem_close_tracked(xe_fd, bo), 0);
 	}
 	for (unsigned int i = 0; i < xe_num_arg_checks; i++) {
 		const struct xe_arg_check *chk = &xe_arg_checks[i];
@@ -320,12 +371,12 @@ static void test_invalid_args(void)
 #define SZ_64K 0x10000ull
 #define SZ_2M 0x200000ull
 
-/* A fresh private mapping of @len at a 2 MiB boundary; *@map_len to unmap. */
+/* A fresh private mapping of @len at a 2 MiB boundary (tracked: *@map, *@map_len). */
 static char *map_aligned(size_t len, void **map, size_t *map_len)
 {
 	*map_len = len + SZ_2M;
-	*map = mmap(NULL, *map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	igt_assert(*map != MAP_FAILED);
+	*map = igt_mmap_tracked(NULL, *map_len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return (char *)(((uintptr_t)*map + SZ_2M - 1) & ~(SZ_2M - 1));
 }
 
@@ -339,16 +390,17 @@ static const struct drm_xe_mem_range_attr *attr_at(const struct drm_xe_mem_range
 	return NULL;
 }
 
+/* The attributes of [p, p+len) as the kernel reports them now, at @addr. */
 static const struct drm_xe_mem_range_attr *query_at(uint32_t vm, void *p, size_t len,
-						    uint64_t addr,
-						    struct drm_xe_mem_range_attr **attrs)
+						    uint64_t addr)
 {
+	struct drm_xe_mem_range_attr *attrs = NULL;
 	uint32_t n = 0;
 	const struct drm_xe_mem_range_attr *at;
-	int ret = __xe_query_range_attrs(xe_fd, vm, (uintptr_t)p, len, attrs, &n);
+	int ret = __xe_query_range_attrs(xe_fd, vm, (uintptr_t)p, len, &attrs, &n);
 
 	igt_assert_f(ret == 0, "VM_QUERY_MEM_RANGE_ATTRS of %p+%#zx: %s\n", p, len, strerror(-ret));
-	at = attr_at(*attrs, n, addr);
+	at = attr_at(igt_free_at_end(attrs), n, addr);
 	igt_assert_f(at, "no attribute range covers %#llx (%u ranges)\n",
 		     (unsigned long long)addr, n);
 	return at;
@@ -365,13 +417,12 @@ static const struct drm_xe_mem_range_attr *query_at(uint32_t vm, void *p, size_t
  */
 static void test_madvise_roundtrip(void)
 {
-	struct svm_vm v = svm_vm_create();
-	struct drm_xe_mem_range_attr *attrs = NULL;
 	const struct drm_xe_mem_range_attr *at;
 	size_t map_len;
 	void *map;
 	char *p = map_aligned(SZ_2M, &map, &map_len);
 	uintptr_t base = (uintptr_t)p;
+	struct svm_vm v = svm_vm_create();
 
 	igt_assert_eq(__xe_madvise_preferred(xe_fd, v.vm, base, SZ_64K,
 					     DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM,
@@ -381,22 +432,16 @@ static void test_madvise_roundtrip(void)
 	/* A coherent index: 7.3.4 refuses a snoop-less one over mirrored memory on an iGPU. */
 	igt_assert_eq(__xe_madvise_pat(xe_fd, v.vm, base + 2 * SZ_64K, SZ_64K, pat.wb), 0);
 
-	at = query_at(v.vm, p, 4 * SZ_64K, base, &attrs);
+	at = query_at(v.vm, p, 4 * SZ_64K, base);
 	igt_assert_eq((int)at->preferred_mem_loc.devmem_fd, DRM_XE_PREFERRED_LOC_DEFAULT_SYSTEM);
-	free(attrs);
-	at = query_at(v.vm, p, 4 * SZ_64K, base + SZ_64K, &attrs);
+	at = query_at(v.vm, p, 4 * SZ_64K, base + SZ_64K);
 	igt_assert_eq(at->atomic.val, DRM_XE_ATOMIC_DEVICE);
 	igt_assert_eq((int)at->preferred_mem_loc.devmem_fd, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE);
-	free(attrs);
-	at = query_at(v.vm, p, 4 * SZ_64K, base + 2 * SZ_64K, &attrs);
+	at = query_at(v.vm, p, 4 * SZ_64K, base + 2 * SZ_64K);
 	igt_assert_eq(at->pat_index.val, pat.wb);
-	free(attrs);
-	at = query_at(v.vm, p, 4 * SZ_64K, base + 3 * SZ_64K, &attrs);
+	at = query_at(v.vm, p, 4 * SZ_64K, base + 3 * SZ_64K);
 	igt_assert_eq(at->atomic.val, DRM_XE_ATOMIC_UNDEFINED);
 	igt_assert_eq((int)at->preferred_mem_loc.devmem_fd, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE);
-	free(attrs);
-	munmap(map, map_len);
-	svm_vm_destroy(&v);
 }
 
 /**
@@ -414,58 +459,24 @@ static void test_autoreset(bool autoreset)
 {
 	struct drm_xe_vm_bind_op op = xe_op_mirror(0, 1ull << xe.va_bits,
 					autoreset ? DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET : 0);
-	struct drm_xe_mem_range_attr *attrs = NULL;
 	const struct drm_xe_mem_range_attr *at;
 	uint32_t vm;
 	size_t map_len;
 	void *map;
 	char *p = map_aligned(SZ_2M, &map, &map_len), *again;
 
-	vm = xe_vm_create(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	vm = xe_vm_create_tracked(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE |
+				  DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
 	xe_vm_bind_sync(xe_fd, vm, &op);
 	igt_assert_eq(__xe_madvise_atomic(xe_fd, vm, (uintptr_t)p, SZ_64K, DRM_XE_ATOMIC_DEVICE), 0);
 	igt_assert_eq(munmap(p, SZ_64K), 0);
 	again = mmap(p, SZ_64K, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	igt_assert(again == p);
-	at = query_at(vm, p, SZ_64K, (uintptr_t)p, &attrs);
+	at = query_at(vm, p, SZ_64K, (uintptr_t)p);
 	igt_assert_f(at->atomic.val == (autoreset ? DRM_XE_ATOMIC_UNDEFINED : DRM_XE_ATOMIC_DEVICE),
 		     "atomic attribute after munmap: %u, expected %u\n", at->atomic.val,
 		     autoreset ? DRM_XE_ATOMIC_UNDEFINED : DRM_XE_ATOMIC_DEVICE);
-	free(attrs);
-	munmap(map, map_len);
-	__xe_vm_destroy(xe_fd, vm);
-}
-
-/* Writes the dwords @seed + i over [p, p+len) from @queue and waits; 0 or -errno. */
-static int gpu_store(uint32_t queue, void *p, size_t len, uint32_t seed)
-{
-	struct xe_batch b;
-	uint64_t *fence;
-	struct drm_xe_sync sync;
-	int ret;
-
-	igt_assert_eq(xe_batch_init(&b, len / 4 * 4 + 8), 0);
-	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
-	*fence = 0;
-	for (size_t i = 0; i < len / 4; i++)
-		igt_assert_eq(xe_batch_store_dword(&b, (uintptr_t)p + 4 * i, seed + (uint32_t)i), 0);
-	igt_assert_eq(xe_batch_end(&b), 0);
-	sync = xe_sync_ufence(fence, 1);
-	ret = __xe_exec(xe_fd, queue, (uintptr_t)b.dw, &sync, 1);
-	if (!ret)
-		ret = __xe_wait_ufence(xe_fd, fence, 1, queue, XE_DEFAULT_TIMEOUT_NS);
-	free(fence);
-	xe_batch_fini(&b);
-	return ret;
-}
-
-static void check_dwords(const void *p, size_t len, uint32_t seed, const char *what)
-{
-	for (size_t i = 0; i < len / 4; i++)
-		igt_assert_f(((const uint32_t *)p)[i] == seed + (uint32_t)i,
-			     "%s: dword %zu is %#x, expected %#x\n", what, i,
-			     ((const uint32_t *)p)[i], seed + (uint32_t)i);
 }
 
 /**
@@ -490,10 +501,10 @@ static void test_prefetch(void)
 				 DRM_XE_MEM_REGION_CLASS_VRAM ? "vram" : "system",
 				 xe.regions[i].instance);
 		igt_dynamic(name) {
-			struct svm_vm v = svm_vm_create();
 			size_t map_len;
 			void *map;
 			char *p = map_aligned(SZ_2M, &map, &map_len);
+			struct svm_vm v = svm_vm_create();
 			struct drm_xe_vm_bind_op op = xe_op_prefetch((uintptr_t)p, SZ_2M,
 								     (uint32_t)region);
 			int ret;
@@ -501,10 +512,8 @@ static void test_prefetch(void)
 			memset(p, 0x5a, SZ_2M);
 			ret = __xe_vm_bind_sync(xe_fd, v.vm, &op);
 			igt_assert_f(ret == 0, "PREFETCH to region %d: %s\n", region, strerror(-ret));
-			igt_assert_eq(gpu_store(v.queue, p, SZ_2M, 0x1000), 0);
+			igt_assert_eq(__gpu_store(v.queue, (uintptr_t)p, 0x1000, SZ_2M / 4), 0);
 			check_dwords(p, SZ_2M, 0x1000, "after prefetch and GPU write");
-			munmap(map, map_len);
-			svm_vm_destroy(&v);
 		}
 	}
 }
@@ -520,30 +529,24 @@ static void test_prefetch(void)
  */
 static void test_bo_in_mirror(void)
 {
+	uint32_t *cpu, *heap = igt_alloc_tracked(64, 4096);
 	struct svm_vm v = svm_vm_create();
 	uint64_t va = 1ull << (xe.va_bits - 2), size = SZ_64K;
-	uint32_t bo = xe_bo_create(xe_fd, 0, size, 1);
+	uint32_t bo = xe_bo_create_tracked(xe_fd, 0, size, 1);
 	struct drm_xe_vm_bind_op map = xe_op_bo(bo, 0, va, size, 0);
 	struct drm_xe_vm_bind_op unmap = xe_op_unmap(va, size, 0);
-	uint32_t *cpu, *heap = calloc(1, 4096);
 	int ret;
 
-	igt_assert(heap);
 	xe_vm_bind_sync(xe_fd, v.vm, &map);
-	cpu = xe_bo_map(xe_fd, bo, size);
-	igt_assert_f(cpu, "mmap of the BO: %s\n", strerror(errno));
-	igt_assert_eq(gpu_store(v.queue, (void *)(uintptr_t)va, 4096, 0x2000), 0);
+	cpu = xe_bo_map_tracked(xe_fd, bo, size);
+	igt_assert_eq(__gpu_store(v.queue, va, 0x2000, 1024), 0);
 	check_dwords(cpu, 4096, 0x2000, "the BO through its CPU mapping");
-	igt_assert_eq(gpu_store(v.queue, heap, 4096, 0x3000), 0);
+	igt_assert_eq(__gpu_store(v.queue, (uintptr_t)heap, 0x3000, 1024), 0);
 	check_dwords(heap, 4096, 0x3000, "malloc()ed memory next to the BO");
 	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
-	ret = gpu_store(v.queue, (void *)(uintptr_t)va, 4096, 0x4000);
+	ret = __gpu_store(v.queue, va, 0x4000, 1024);
 	igt_assert_f(ret == -EIO, "GPU write to the unbound BO address: %s, expected %s\n",
 		     ret ? strerror(-ret) : "success", strerror(EIO));
-	munmap(cpu, size);
-	free(heap);
-	svm_vm_destroy(&v);
-	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
 }
 
 /**
@@ -564,16 +567,12 @@ static void test_engine_write(void)
 		snprintf(name, sizeof(name), "%s%u-gt%u", xe_engine_class_name(e->engine_class),
 			 e->engine_instance, e->gt_id);
 		igt_dynamic(name) {
+			uint32_t *page = igt_alloc_tracked(64, 4096);
 			struct svm_vm v = svm_vm_create();
-			uint32_t queue = xe_exec_queue_create(xe_fd, v.vm, e);
-			uint32_t *page = calloc(1, 4096);
+			uint32_t queue = xe_exec_queue_create_tracked(xe_fd, v.vm, e);
 
-			igt_assert(page);
-			igt_assert_eq(gpu_store(queue, page, 4096, 0x5000 + i), 0);
+			igt_assert_eq(__gpu_store(queue, (uintptr_t)page, 0x5000 + i, 1024), 0);
 			check_dwords(page, 4096, 0x5000 + i, name);
-			free(page);
-			__xe_exec_queue_destroy(xe_fd, queue);
-			svm_vm_destroy(&v);
 		}
 	}
 }
@@ -588,23 +587,23 @@ static void test_engine_write(void)
  */
 static void test_unbind_while_busy(void)
 {
-	struct svm_vm v = svm_vm_create();
 	uint64_t va = 1ull << (xe.va_bits - 2), size = 4 * SZ_64K;
-	uint32_t bo = xe_bo_create(xe_fd, 0, size, 1);
+	uint64_t *fence = igt_alloc_tracked(64, 64);
+	uint32_t *page = igt_alloc_tracked(64, 4096);
+	struct xe_batch b;
+	struct svm_vm v;
+	uint32_t bo = xe_bo_create_tracked(xe_fd, 0, size, 1);
 	struct drm_xe_vm_bind_op map = xe_op_bo(bo, 0, va, size, 0);
 	struct drm_xe_vm_bind_op unmap = xe_op_unmap(va, size, 0);
 	const struct drm_xe_engine_class_instance *eci = xe_find_engine(&xe, 0, -1);
 	struct drm_xe_sync sync;
-	struct xe_batch b;
-	uint64_t *fence;
-	uint32_t *page, queue;
+	uint32_t queue;
 	int ret;
 
-	xe_vm_bind_sync(xe_fd, v.vm, &map);
 	/* Eight passes of one store per dword: 4 dwords each. */
-	igt_assert_eq(xe_batch_init(&b, 8 * (size / 4) * 4 + 8), 0);
-	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
-	*fence = 0;
+	xe_batch_init_tracked(&b, 8 * (size / 4) * 4 + 8);
+	v = svm_vm_create();
+	xe_vm_bind_sync(xe_fd, v.vm, &map);
 	for (int pass = 0; pass < 8; pass++)
 		for (uint64_t off = 0; off < size; off += 4)
 			igt_assert_eq(xe_batch_store_dword(&b, va + off, pass), 0);
@@ -616,17 +615,9 @@ static void test_unbind_while_busy(void)
 	igt_assert_f(ret == 0 || ret == -EIO, "the batch after the unbind: %s, expected "
 		     "completion or a failed fault (EIO)\n", strerror(-ret));
 
-	queue = xe_exec_queue_create(xe_fd, v.vm, eci);
-	page = calloc(1, 4096);
-	igt_assert(page);
-	igt_assert_eq(gpu_store(queue, page, 4096, 0x6000), 0);
+	queue = xe_exec_queue_create_tracked(xe_fd, v.vm, eci);
+	igt_assert_eq(__gpu_store(queue, (uintptr_t)page, 0x6000, 1024), 0);
 	check_dwords(page, 4096, 0x6000, "a new queue after the unbind");
-	free(page);
-	free(fence);
-	xe_batch_fini(&b);
-	__xe_exec_queue_destroy(xe_fd, queue);
-	svm_vm_destroy(&v);
-	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
 }
 
 /*
@@ -644,35 +635,12 @@ static uint32_t *bind_new_bo(uint32_t vm, uint64_t va, uint64_t size, uint32_t *
 	struct drm_xe_vm_bind_op op;
 	uint32_t *cpu;
 
-	*bo = xe_bo_create(xe_fd, 0, size, 1);
+	*bo = xe_bo_create_tracked(xe_fd, 0, size, 1);
 	op = xe_op_bo(*bo, 0, va, size, 0);
 	xe_vm_bind_sync(xe_fd, vm, &op);
-	cpu = xe_bo_map(xe_fd, *bo, size);
-	igt_assert_f(cpu, "mmap of the BO: %s\n", strerror(errno));
+	cpu = xe_bo_map_tracked(xe_fd, *bo, size);
 	memset(cpu, 0, size);
 	return cpu;
-}
-
-/* One dword stored at @va by a batch from the heap (mirror VMs only). */
-static int gpu_store_one(uint32_t queue, uint64_t va, uint32_t value)
-{
-	struct xe_batch b;
-	uint64_t *fence;
-	struct drm_xe_sync sync;
-	int ret;
-
-	igt_assert_eq(xe_batch_init(&b, 16), 0);
-	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
-	*fence = 0;
-	igt_assert_eq(xe_batch_store_dword(&b, va, value), 0);
-	igt_assert_eq(xe_batch_end(&b), 0);
-	sync = xe_sync_ufence(fence, 1);
-	ret = __xe_exec(xe_fd, queue, (uintptr_t)b.dw, &sync, 1);
-	if (!ret)
-		ret = __xe_wait_ufence(xe_fd, fence, 1, queue, XE_DEFAULT_TIMEOUT_NS);
-	free(fence);
-	xe_batch_fini(&b);
-	return ret;
 }
 
 /**
@@ -691,17 +659,14 @@ static void test_bind_partial_unmap(void)
 	int ret;
 
 	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
-	igt_assert_eq(gpu_store_one(v.queue, BIND_VA + 16, 0x1111), 0);
-	igt_assert_eq(gpu_store_one(v.queue, BIND_VA + 2 * SZ_64K + 16, 0x3333), 0);
+	igt_assert_eq(__gpu_store(v.queue, BIND_VA + 16, 0x1111, 1), 0);
+	igt_assert_eq(__gpu_store(v.queue, BIND_VA + 2 * SZ_64K + 16, 0x3333, 1), 0);
 	igt_assert_eq_u32(cpu[4], 0x1111);
 	igt_assert_eq_u32(cpu[2 * SZ_64K / 4 + 4], 0x3333);
-	ret = gpu_store_one(v.queue, BIND_VA + SZ_64K + 16, 0x2222);
+	ret = __gpu_store(v.queue, BIND_VA + SZ_64K + 16, 0x2222, 1);
 	igt_assert_f(ret == -EIO, "GPU write to the unbound middle: %s, expected %s\n",
 		     ret ? strerror(-ret) : "success", strerror(EIO));
 	igt_assert_eq_u32(cpu[SZ_64K / 4 + 4], 0);
-	munmap(cpu, 3 * SZ_64K);
-	svm_vm_destroy(&v);
-	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
 }
 
 /**
@@ -726,17 +691,14 @@ static void test_bind_unmap_all(void)
 	xe_vm_bind_sync(xe_fd, v.vm, &twice);
 	xe_vm_bind_sync(xe_fd, v.vm, &all);
 	for (int i = 0; i < 2; i++) {
-		uint32_t queue = xe_exec_queue_create(xe_fd, v.vm, xe_find_engine(&xe, 0, -1));
+		uint32_t queue = xe_exec_queue_create_tracked(xe_fd, v.vm,
+							      xe_find_engine(&xe, 0, -1));
 
-		ret = gpu_store_one(queue, BIND_VA + i * SZ_2M, 0x4444);
+		ret = __gpu_store(queue, BIND_VA + i * SZ_2M, 0x4444, 1);
 		igt_assert_f(ret == -EIO, "GPU write to binding %d after UNMAP_ALL: %s, expected %s\n",
 			     i, ret ? strerror(-ret) : "success", strerror(EIO));
-		__xe_exec_queue_destroy(xe_fd, queue);
 	}
 	igt_assert_eq_u32(cpu[0], 0);
-	munmap(cpu, SZ_64K);
-	svm_vm_destroy(&v);
-	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
 }
 
 /**
@@ -752,12 +714,10 @@ static void test_gem_close_while_bound(void)
 	uint32_t bo, *cpu = bind_new_bo(v.vm, BIND_VA, SZ_64K, &bo);
 	struct drm_xe_vm_bind_op unmap = xe_op_unmap(BIND_VA, SZ_64K, 0);
 
-	igt_assert_eq(__xe_gem_close(xe_fd, bo), 0);
-	igt_assert_eq(gpu_store_one(v.queue, BIND_VA + 8, 0x5555), 0);
+	igt_assert_eq(__xe_gem_close_tracked(xe_fd, bo), 0);
+	igt_assert_eq(__gpu_store(v.queue, BIND_VA + 8, 0x5555, 1), 0);
 	igt_assert_eq_u32(cpu[2], 0x5555);
 	xe_vm_bind_sync(xe_fd, v.vm, &unmap);
-	munmap(cpu, SZ_64K);
-	svm_vm_destroy(&v);
 }
 
 /**
@@ -769,23 +729,21 @@ static void test_gem_close_while_bound(void)
  */
 static void test_bind_null(void)
 {
-	struct svm_vm v = svm_vm_create();
 	struct drm_xe_vm_bind_op null = {
 		.op = DRM_XE_VM_BIND_OP_MAP, .flags = DRM_XE_VM_BIND_FLAG_NULL,
 		.addr = BIND_VA, .range = SZ_64K,
 	};
-	uint32_t *dst = malloc(4096);
+	uint32_t *dst = igt_alloc_tracked(64, 4096);
+	uint64_t *fence = igt_alloc_tracked(64, 64);
 	struct drm_xe_sync sync;
 	struct xe_batch b;
-	uint64_t *fence;
+	struct svm_vm v;
 
-	igt_assert(dst);
+	xe_batch_init_tracked(&b, 16);
+	v = svm_vm_create();
 	memset(dst, 0xa5, 4096);
 	xe_vm_bind_sync(xe_fd, v.vm, &null);
-	igt_assert_eq(gpu_store_one(v.queue, BIND_VA, 0x6666), 0);
-	igt_assert_eq(xe_batch_init(&b, 16), 0);
-	igt_assert_eq(posix_memalign((void **)&fence, 64, 64), 0);
-	*fence = 0;
+	igt_assert_eq(__gpu_store(v.queue, BIND_VA, 0x6666, 1), 0);
 	igt_assert_eq(xe_batch_copy_dword(&b, (uintptr_t)dst, BIND_VA), 0);
 	igt_assert_eq(xe_batch_end(&b), 0);
 	sync = xe_sync_ufence(fence, 1);
@@ -793,10 +751,6 @@ static void test_bind_null(void)
 	igt_assert_eq(__xe_wait_ufence(xe_fd, fence, 1, v.queue, XE_DEFAULT_TIMEOUT_NS), 0);
 	igt_assert_eq_u32(dst[0], 0);
 	igt_assert_eq_u32(dst[1], 0xa5a5a5a5);
-	free(fence);
-	free(dst);
-	xe_batch_fini(&b);
-	svm_vm_destroy(&v);
 }
 
 /* A dma-fence VM (no faults, syncobjs allowed) with a 64K BO for batches and data. */
@@ -808,19 +762,9 @@ static struct fence_vm fence_vm_create(void)
 {
 	struct fence_vm f;
 
-	f.vm = xe_vm_create(xe_fd, 0);
+	f.vm = xe_vm_create_tracked(xe_fd, 0);
 	f.cpu = bind_new_bo(f.vm, BIND_VA, SZ_64K, &f.bo);
 	return f;
-}
-
-static void fence_vm_destroy(struct fence_vm *f)
-{
-	struct drm_xe_vm_bind_op unmap = xe_op_unmap(BIND_VA, SZ_64K, 0);
-
-	xe_vm_bind_sync(xe_fd, f->vm, &unmap);
-	munmap(f->cpu, SZ_64K);
-	igt_assert_eq(__xe_gem_close(xe_fd, f->bo), 0);
-	__xe_vm_destroy(xe_fd, f->vm);
 }
 
 /* Copies @b into the BO at dword @at; returns its GPU address. */
@@ -841,22 +785,18 @@ static uint64_t place_batch(struct fence_vm *f, unsigned int at, const struct xe
 static void test_failed_job_signals_syncobj(void)
 {
 	struct fence_vm f = fence_vm_create();
-	uint32_t queue = xe_exec_queue_create(xe_fd, f.vm, xe_find_engine(&xe, 0, -1));
-	uint32_t obj = xe_syncobj_create(xe_fd);
+	uint32_t queue = xe_exec_queue_create_tracked(xe_fd, f.vm, xe_find_engine(&xe, 0, -1));
+	uint32_t obj = xe_syncobj_create_tracked(xe_fd);
 	struct drm_xe_sync sync = xe_sync_syncobj(obj);
 	struct xe_batch b;
 	int ret;
 
-	igt_assert_eq(xe_batch_init(&b, 16), 0);
+	xe_batch_init_tracked(&b, 16);
 	igt_assert_eq(xe_batch_store_dword(&b, BIND_VA + 64 * SZ_2M, 0xdead), 0);
 	igt_assert_eq(xe_batch_end(&b), 0);
 	igt_assert_eq(__xe_exec(xe_fd, queue, place_batch(&f, 0, &b), &sync, 1), 0);
 	ret = __xe_syncobj_wait(xe_fd, obj, 2 * XE_DEFAULT_TIMEOUT_NS);
 	igt_assert_f(ret == 0, "the out-syncobj of the faulting job: %s\n", strerror(-ret));
-	xe_batch_fini(&b);
-	__xe_syncobj_destroy(xe_fd, obj);
-	__xe_exec_queue_destroy(xe_fd, queue);
-	fence_vm_destroy(&f);
 }
 
 /* MI_SEMAPHORE_WAIT: opcode 0x1c, polling, memory == inline data; 4 dwords: data, addr lo, hi. */
@@ -874,8 +814,10 @@ static void test_exec_in_syncobj(void)
 {
 	const struct drm_xe_engine_class_instance *eci = xe_find_engine(&xe, 0, -1);
 	struct fence_vm f = fence_vm_create();
-	uint32_t q1 = xe_exec_queue_create(xe_fd, f.vm, eci), q2 = xe_exec_queue_create(xe_fd, f.vm, eci);
-	uint32_t first = xe_syncobj_create(xe_fd), second = xe_syncobj_create(xe_fd);
+	uint32_t q1 = xe_exec_queue_create_tracked(xe_fd, f.vm, eci);
+	uint32_t q2 = xe_exec_queue_create_tracked(xe_fd, f.vm, eci);
+	uint32_t first = xe_syncobj_create_tracked(xe_fd);
+	uint32_t second = xe_syncobj_create_tracked(xe_fd);
 	/* dwords of the BO: 0 the semaphore, 1 and 2 the jobs' results, batches from 64 and 128 */
 	const uint64_t sema = BIND_VA, out1 = BIND_VA + 4, out2 = BIND_VA + 8;
 	struct drm_xe_sync wait_first[2] = { xe_sync_syncobj(first), xe_sync_syncobj(second) };
@@ -885,7 +827,7 @@ static void test_exec_in_syncobj(void)
 	int ret;
 
 	wait_first[0].flags &= ~DRM_XE_SYNC_FLAG_SIGNAL;
-	igt_assert_eq(xe_batch_init(&b, 32), 0);
+	xe_batch_init_tracked(&b, 32);
 	b.dw[b.len++] = MI_SEMAPHORE_WAIT_EQ;
 	b.dw[b.len++] = 1;
 	b.dw[b.len++] = (uint32_t)sema;
@@ -907,12 +849,6 @@ static void test_exec_in_syncobj(void)
 	igt_assert_f(ret == 0, "the second job's out-syncobj: %s\n", strerror(-ret));
 	igt_assert_eq_u32(f.cpu[1], 1);
 	igt_assert_eq_u32(f.cpu[2], 2);
-	xe_batch_fini(&b);
-	__xe_syncobj_destroy(xe_fd, first);
-	__xe_syncobj_destroy(xe_fd, second);
-	__xe_exec_queue_destroy(xe_fd, q1);
-	__xe_exec_queue_destroy(xe_fd, q2);
-	fence_vm_destroy(&f);
 }
 
 /**
@@ -925,23 +861,22 @@ static void test_exec_in_syncobj(void)
  */
 static void test_unmap_mirror_busy(void)
 {
-	struct svm_vm v = svm_vm_create();
 	size_t map_len;
 	void *map;
 	char *p = map_aligned(SZ_2M, &map, &map_len);
+	struct svm_vm v = svm_vm_create();
 	struct drm_xe_vm_bind_op unmap = xe_op_unmap((uintptr_t)p, SZ_2M, 0);
 	int ret;
 
 	memset(p, 0, SZ_2M);
-	igt_assert_eq(gpu_store_one(v.queue, (uintptr_t)p, 0x7777), 0);
+	igt_assert_eq(__gpu_store(v.queue, (uintptr_t)p, 0x7777, 1), 0);
 	igt_assert_eq_u32(*(uint32_t *)p, 0x7777);
 	ret = __xe_vm_bind_sync(xe_fd, v.vm, &unmap);
 	igt_assert_f(ret == -EBUSY, "UNMAP of a mirror range the GPU maps: %s, expected %s\n",
 		     ret ? strerror(-ret) : "success", strerror(EBUSY));
-	munmap(map, map_len);
+	igt_assert_eq(__igt_munmap_tracked(map, map_len), 0);
 	ret = __xe_vm_bind_sync(xe_fd, v.vm, &unmap);
 	igt_assert_f(ret == 0, "UNMAP after munmap(): %s\n", strerror(-ret));
-	svm_vm_destroy(&v);
 }
 
 igt_main

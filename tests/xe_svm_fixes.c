@@ -23,9 +23,11 @@
 #include <unistd.h>
 
 #include "igt_core.h"
+#include "igt_defer.h"
 #include "xe/xe_batch.h"
 #include "xe/xe_ioctl.h"
 #include "xe/xe_query.h"
+#include "xe/xe_tracked.h"
 
 IGT_TEST_DESCRIPTION("Regression subtests for the xe pagemap fixes A, B and C.");
 
@@ -49,30 +51,23 @@ static void open_xe(void)
 #define SZ_2M 0x200000ull
 #define BATCH_DWORDS 4096
 
-/* A fault-mode VM mirroring everything, a queue per tile, what it holds. */
-static struct {
+/*
+ * A fault-mode VM mirroring everything, a queue per tile, a batch and the
+ * user fences.  Each lives on the stack of its subtest; what it holds is
+ * tracked (xe_tracked.h, igt_defer.h) and released when the subtest ends,
+ * whichever way, last made first, so nothing carries over into the next
+ * one.  Memory the GPU writes is made before the VM and the queues (the
+ * test's range before create_svm()): after a failed wait a batch may still
+ * run, and its queue must go first.
+ */
+struct svm {
 	uint32_t vm;
 	uint32_t queue[2];
 	struct xe_batch batch;
 	volatile uint64_t *fence;
+	uint64_t *done;		/* two more user fences, one per tile */
 	uint64_t seqno;
-	void *map;
-	size_t map_len;
-} svm;
-
-static void release_svm(void)
-{
-	for (int t = 0; t < 2; t++)
-		if (svm.queue[t])
-			__xe_exec_queue_destroy(xe_fd, svm.queue[t]);
-	if (svm.vm)
-		__xe_vm_destroy(xe_fd, svm.vm);
-	xe_batch_fini(&svm.batch);
-	free((void *)svm.fence);
-	if (svm.map)
-		munmap(svm.map, svm.map_len);
-	memset(&svm, 0, sizeof(svm));
-}
+};
 
 static void require_svm(void)
 {
@@ -87,35 +82,32 @@ static void require_tiles(unsigned int n)
 		      xe.num_tiles);
 }
 
-static void create_svm(void)
+static void create_svm(struct svm *s)
 {
 	struct drm_xe_vm_bind_op op = xe_op_mirror(0, 1ull << xe.va_bits, 0);
 
-	release_svm();
-	svm.vm = xe_vm_create(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
-	xe_vm_bind_sync(xe_fd, svm.vm, &op);
+	*s = (struct svm){ 0 };
+	xe_batch_init_tracked(&s->batch, BATCH_DWORDS);
+	s->fence = igt_alloc_tracked(64, 64);
+	s->done = igt_alloc_tracked(64, 64);
+	s->vm = xe_vm_create_tracked(xe_fd, DRM_XE_VM_CREATE_FLAG_LR_MODE |
+				     DRM_XE_VM_CREATE_FLAG_FAULT_MODE);
+	xe_vm_bind_sync(xe_fd, s->vm, &op);
 	for (unsigned int t = 0; t < xe.num_tiles && t < 2; t++) {
 		const struct drm_xe_engine_class_instance *eci = xe_find_engine(&xe, t, -1);
 
 		igt_require_f(eci, "no engine on tile %u\n", t);
-		svm.queue[t] = xe_exec_queue_create(xe_fd, svm.vm, eci);
+		s->queue[t] = xe_exec_queue_create_tracked(xe_fd, s->vm, eci);
 	}
-	igt_assert_eq(xe_batch_init(&svm.batch, BATCH_DWORDS), 0);
-	igt_assert_eq(posix_memalign((void **)&svm.fence, 64, 64), 0);
-	*svm.fence = 0;
 }
 
-/* @len bytes of private anonymous memory aligned to 2 MiB. */
+/* @len bytes of private anonymous memory aligned to 2 MiB, tracked. */
 static char *alloc_aligned(size_t len)
 {
-	char *p;
+	char *map = igt_mmap_tracked(NULL, len + SZ_2M, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	svm.map_len = len + SZ_2M;
-	svm.map = mmap(NULL, svm.map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	igt_assert(svm.map != MAP_FAILED);
-	p = (char *)(((uintptr_t)svm.map + SZ_2M - 1) & ~(SZ_2M - 1));
-	return p;
+	return (char *)(((uintptr_t)map + SZ_2M - 1) & ~(SZ_2M - 1));
 }
 
 static uint32_t pattern(uint32_t seed, size_t i)
@@ -138,93 +130,82 @@ static void cpu_check(const char *p, size_t len, uint32_t seed, const char *what
 }
 
 /* Runs the batch on @tile's queue; 0, or -EIO when the GPU fault failed. */
-static int submit(int tile)
+static int submit(struct svm *s, int tile)
 {
-	struct drm_xe_sync sync = xe_sync_ufence(svm.fence, ++svm.seqno);
+	struct drm_xe_sync sync = xe_sync_ufence(s->fence, ++s->seqno);
 	int ret;
 
-	igt_assert_eq(xe_batch_end(&svm.batch), 0);
-	ret = __xe_exec(xe_fd, svm.queue[tile], (uintptr_t)svm.batch.dw, &sync, 1);
+	igt_assert_eq(xe_batch_end(&s->batch), 0);
+	ret = __xe_exec(xe_fd, s->queue[tile], (uintptr_t)s->batch.dw, &sync, 1);
 	if (!ret)
-		ret = __xe_wait_ufence(xe_fd, svm.fence, svm.seqno, svm.queue[tile],
+		ret = __xe_wait_ufence(xe_fd, s->fence, s->seqno, s->queue[tile],
 				       XE_DEFAULT_TIMEOUT_NS);
-	xe_batch_reset(&svm.batch);
+	xe_batch_reset(&s->batch);
 	return ret;
 }
 
+static void submit_ok(struct svm *s, int tile, const char *what, const char *access)
+{
+	int ret = submit(s, tile);
+
+	igt_assert_f(ret == 0, "%s: tile %d's GPU %s failed: %s%s\n", what, tile, access,
+		     strerror(-ret), ret == -EIO ? " (GPU fault, queue reset)" : "");
+}
+
 /* @tile's GPU writes the pattern of @seed over [p, p+len); asserts success. */
-static void gpu_fill(int tile, char *p, size_t len, uint32_t seed, const char *what)
+static void gpu_fill(struct svm *s, int tile, char *p, size_t len, uint32_t seed,
+		     const char *what)
 {
 	for (size_t i = 0; i < len / 4; i++) {
-		if (!xe_batch_room(&svm.batch, 4)) {
-			int ret = submit(tile);
-
-			igt_assert_f(ret == 0, "%s: tile %d's GPU write failed: %s%s\n", what, tile,
-				     strerror(-ret), ret == -EIO ? " (GPU fault, queue reset)" : "");
-		}
-		igt_assert_eq(xe_batch_store_dword(&svm.batch, (uintptr_t)p + 4 * i,
+		if (!xe_batch_room(&s->batch, 4))
+			submit_ok(s, tile, what, "write");
+		igt_assert_eq(xe_batch_store_dword(&s->batch, (uintptr_t)p + 4 * i,
 						   pattern(seed, i)), 0);
 	}
-	{
-		int ret = submit(tile);
-
-		igt_assert_f(ret == 0, "%s: tile %d's GPU write failed: %s%s\n", what, tile,
-			     strerror(-ret), ret == -EIO ? " (GPU fault, queue reset)" : "");
-	}
+	submit_ok(s, tile, what, "write");
 }
 
 /* @tile's GPU copies [p, p+len) into a CPU buffer, which is then checked. */
-static void gpu_check(int tile, const char *p, size_t len, uint32_t seed, const char *what)
+static void gpu_check(struct svm *s, int tile, const char *p, size_t len, uint32_t seed,
+		      const char *what)
 {
-	char *copy = malloc(len);
+	char *copy = igt_alloc_tracked(64, len);
 
-	igt_assert(copy);
 	for (size_t i = 0; i < len / 4; i++) {
-		if (!xe_batch_room(&svm.batch, 5)) {
-			int ret = submit(tile);
-
-			if (ret)
-				free(copy);
-			igt_assert_f(ret == 0, "%s: tile %d's GPU read failed: %s\n", what, tile,
-				     strerror(-ret));
-		}
-		igt_assert_eq(xe_batch_copy_dword(&svm.batch, (uintptr_t)copy + 4 * i,
+		if (!xe_batch_room(&s->batch, 5))
+			submit_ok(s, tile, what, "read");
+		igt_assert_eq(xe_batch_copy_dword(&s->batch, (uintptr_t)copy + 4 * i,
 						  (uintptr_t)p + 4 * i), 0);
 	}
-	{
-		int ret = submit(tile);
-
-		if (ret)
-			free(copy);
-		igt_assert_f(ret == 0, "%s: tile %d's GPU read failed: %s\n", what, tile,
-			     strerror(-ret));
-	}
+	submit_ok(s, tile, what, "read");
 	cpu_check(copy, len, seed, what);
-	free(copy);
+	/* Now, not at the end: the ping-pong reads 2 MiB eight times. */
+	__igt_free_tracked(copy);
 }
 
-static void prefetch(void *p, size_t len, int region)
+static void prefetch(struct svm *s, void *p, size_t len, int region)
 {
 	struct drm_xe_vm_bind_op op = xe_op_prefetch((uintptr_t)p, len, (uint32_t)region);
-	int ret = __xe_vm_bind_sync(xe_fd, svm.vm, &op);
+	int ret = __xe_vm_bind_sync(xe_fd, s->vm, &op);
 
 	igt_assert_f(ret == 0, "PREFETCH of %p+%#zx to region %d: %s\n", p, len, region,
 		     strerror(-ret));
 }
 
-static void prefer(void *p, size_t len, int devmem_fd, uint16_t policy, uint16_t region)
+static void prefer(struct svm *s, void *p, size_t len, int devmem_fd, uint16_t policy,
+		   uint16_t region)
 {
-	int ret = __xe_madvise_preferred(xe_fd, svm.vm, (uintptr_t)p, len, devmem_fd, policy,
+	int ret = __xe_madvise_preferred(xe_fd, s->vm, (uintptr_t)p, len, devmem_fd, policy,
 					 region);
 
 	igt_assert_f(ret == 0, "madvise PREFERRED_LOC(fd %d, region %u) of %p+%#zx: %s\n",
 		     devmem_fd, region, p, len, strerror(-ret));
 }
 
-static void assert_not_reset(void)
+static void assert_not_reset(struct svm *s)
 {
 	for (unsigned int t = 0; t < xe.num_tiles && t < 2; t++)
-		igt_assert_f(__xe_exec_queue_banned(xe_fd, svm.queue[t]) == 0,
+		igt_assert_f(__xe_exec_queue_banned(xe_fd, s->queue[t]) == 0,
 			     "tile %u's queue was reset\n", t);
 }
 
@@ -235,107 +216,105 @@ static void assert_not_reset(void)
 #define COUNTERS 1024		/* one page of dwords: fits one batch */
 
 /* Placed in tile-1 VRAM, then used from tile 0. */
-static void peer_tile_place(const char *how, char *p)
+static void peer_tile_place(struct svm *s, const char *how, char *p)
 {
 	if (!strcmp(how, "prefetch")) {
-		prefetch(p, PEER_LEN, xe_tile_vram_region(&xe, 1));
+		prefetch(s, p, PEER_LEN, xe_tile_vram_region(&xe, 1));
 	} else if (!strcmp(how, "madvise")) {
 		/* This device's tile-1 VRAM preferred; tile 1's fault moves it there. */
-		prefer(p, PEER_LEN, xe_fd, DRM_XE_MIGRATE_ALL_PAGES, xe_tile_vram_region(&xe, 1));
-		gpu_fill(1, p, PEER_LEN, 0x11, "tile 1 faults it in");
+		prefer(s, p, PEER_LEN, xe_fd, DRM_XE_MIGRATE_ALL_PAGES,
+		       xe_tile_vram_region(&xe, 1));
+		gpu_fill(s, 1, p, PEER_LEN, 0x11, "tile 1 faults it in");
 	} else {
 		/* The faulting tile's own VRAM: tile 1 faults first. */
-		prefer(p, PEER_LEN, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE, DRM_XE_MIGRATE_ALL_PAGES, 0);
-		gpu_fill(1, p, PEER_LEN, 0x11, "tile 1 faults it in");
+		prefer(s, p, PEER_LEN, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE,
+		       DRM_XE_MIGRATE_ALL_PAGES, 0);
+		gpu_fill(s, 1, p, PEER_LEN, 0x11, "tile 1 faults it in");
 	}
 }
 
 static void test_peer_tile(const char *how, bool cpu_touch)
 {
+	struct svm s;
 	char *p;
 
-	create_svm();
 	p = alloc_aligned(PEER_LEN);
+	create_svm(&s);
 	cpu_fill(p, PEER_LEN, 0x10);
-	peer_tile_place(how, p);
+	peer_tile_place(&s, how, p);
 	if (cpu_touch)
 		cpu_fill(p + PEER_LEN / 2, SZ_64K, 0x12);	/* part of it back to RAM */
-	gpu_fill(0, p, PEER_LEN, 0x13, "tile 0 writes the tile-1 range");
-	gpu_check(0, p, PEER_LEN, 0x13, "tile 0 reads it back");
+	gpu_fill(&s, 0, p, PEER_LEN, 0x13, "tile 0 writes the tile-1 range");
+	gpu_check(&s, 0, p, PEER_LEN, 0x13, "tile 0 reads it back");
 	cpu_check(p, PEER_LEN, 0x13, "the CPU reads it");
-	assert_not_reset();
-	release_svm();
+	assert_not_reset(&s);
 }
 
 static void test_peer_ping_pong(void)
 {
+	struct svm s;
 	char *p;
 
-	create_svm();
 	p = alloc_aligned(PEER_LEN);
+	create_svm(&s);
 	cpu_fill(p, PEER_LEN, 0x20);
 	for (int round = 0; round < PING_PONGS; round++) {
 		int here = round % 2, there = !here;
 
-		prefetch(p, PEER_LEN, xe_tile_vram_region(&xe, here));
-		gpu_check(there, p, PEER_LEN, 0x20 + round, "the other tile reads");
-		gpu_fill(there, p, PEER_LEN, 0x21 + round, "the other tile writes");
+		prefetch(&s, p, PEER_LEN, xe_tile_vram_region(&xe, here));
+		gpu_check(&s, there, p, PEER_LEN, 0x20 + round, "the other tile reads");
+		gpu_fill(&s, there, p, PEER_LEN, 0x21 + round, "the other tile writes");
 	}
 	cpu_check(p, PEER_LEN, 0x20 + PING_PONGS, "the CPU after the ping-pong");
-	assert_not_reset();
-	release_svm();
+	assert_not_reset(&s);
+}
+
+/* One batch of increments, run by both tiles' queues at the same time. */
+static void both_increment(struct svm *s, uint32_t *counters)
+{
+	uint64_t *done = s->done;
+	struct drm_xe_sync sync[2];
+
+	for (size_t i = 0; i < COUNTERS; i++)
+		igt_assert_eq(xe_batch_atomic_inc(&s->batch, (uintptr_t)&counters[i]), 0);
+	igt_assert_eq(xe_batch_end(&s->batch), 0);
+	for (int t = 0; t < 2; t++) {
+		sync[t] = xe_sync_ufence(&done[t], 1);
+		igt_assert_eq(__xe_exec(xe_fd, s->queue[t], (uintptr_t)s->batch.dw, &sync[t], 1),
+			      0);
+	}
+	for (int t = 0; t < 2; t++) {
+		int ret = __xe_wait_ufence(xe_fd, &done[t], 1, s->queue[t], XE_DEFAULT_TIMEOUT_NS);
+
+		igt_assert_f(ret == 0, "tile %d's atomics on tile-1 pages: %s\n", t,
+			     strerror(-ret));
+	}
+	xe_batch_reset(&s->batch);
+	for (size_t i = 0; i < COUNTERS; i++)
+		igt_assert_f(counters[i] == 2, "counter %zu is %u, expected 2\n", i, counters[i]);
 }
 
 /* Both tiles' queues busy at once, each on pages in the other tile's VRAM. */
 static void test_peer_both(bool shared)
 {
-	uint32_t *counters;
+	struct svm s;
 	char *p;
 
-	create_svm();
 	p = alloc_aligned(PEER_LEN);
+	create_svm(&s);
 	cpu_fill(p, PEER_LEN, 0x30);
 	memset(p, 0, SZ_64K);
-	prefetch(p, PEER_LEN / 2, xe_tile_vram_region(&xe, 1));
-	prefetch(p + PEER_LEN / 2, PEER_LEN / 2, xe_tile_vram_region(&xe, 0));
+	prefetch(&s, p, PEER_LEN / 2, xe_tile_vram_region(&xe, 1));
+	prefetch(&s, p + PEER_LEN / 2, PEER_LEN / 2, xe_tile_vram_region(&xe, 0));
 	if (shared) {
-		/* One batch of increments, run by both tiles' queues at the same time. */
-		uint64_t *done;
-		struct drm_xe_sync sync[2];
-
-		counters = (uint32_t *)p;
-		igt_assert_eq(posix_memalign((void **)&done, 64, 2 * sizeof(*done)), 0);
-		done[0] = done[1] = 0;
-		for (size_t i = 0; i < COUNTERS; i++)
-			igt_assert_eq(xe_batch_atomic_inc(&svm.batch, (uintptr_t)&counters[i]), 0);
-		igt_assert_eq(xe_batch_end(&svm.batch), 0);
-		for (int t = 0; t < 2; t++) {
-			sync[t] = xe_sync_ufence(&done[t], 1);
-			igt_assert_eq(__xe_exec(xe_fd, svm.queue[t], (uintptr_t)svm.batch.dw,
-						&sync[t], 1), 0);
-		}
-		for (int t = 0; t < 2; t++) {
-			int ret = __xe_wait_ufence(xe_fd, &done[t], 1, svm.queue[t],
-						   XE_DEFAULT_TIMEOUT_NS);
-
-			if (ret)
-				free(done);
-			igt_assert_f(ret == 0, "tile %d's atomics on tile-1 pages: %s\n", t,
-				     strerror(-ret));
-		}
-		free(done);
-		xe_batch_reset(&svm.batch);
-		for (size_t i = 0; i < COUNTERS; i++)
-			igt_assert_f(counters[i] == 2, "counter %zu is %u, expected 2\n", i,
-				     counters[i]);
+		both_increment(&s, (uint32_t *)p);
 	} else {
-		gpu_fill(0, p, PEER_LEN / 2, 0x31, "tile 0 on tile-1 pages");
-		gpu_fill(1, p + PEER_LEN / 2, PEER_LEN / 2, 0x32, "tile 1 on tile-0 pages");
+		gpu_fill(&s, 0, p, PEER_LEN / 2, 0x31, "tile 0 on tile-1 pages");
+		gpu_fill(&s, 1, p + PEER_LEN / 2, PEER_LEN / 2, 0x32, "tile 1 on tile-0 pages");
 		cpu_check(p, PEER_LEN / 2, 0x31, "first half");
 		cpu_check(p + PEER_LEN / 2, PEER_LEN / 2, 0x32, "second half");
 	}
-	assert_not_reset();
-	release_svm();
+	assert_not_reset(&s);
 }
 
 /**
@@ -403,37 +382,37 @@ static void test_mixed_64k(enum mixed_route route)
 {
 	int vram0 = xe_tile_vram_region(&xe, 0);
 	size_t len = MIXED_LEN;
+	struct svm s;
 	char *p;
 
-	create_svm();
 	p = alloc_aligned(MIXED_LEN);
+	create_svm(&s);
 	cpu_fill(p, len, 0x40);
 	switch (route) {
 	case MIXED_CPU_TOUCH:
 	case MIXED_ONLY_SYSTEM:
-		prefetch(p, len, vram0);
+		prefetch(&s, p, len, vram0);
 		((volatile uint32_t *)p)[(len / 2 + SZ_4K) / 4] ^= 0;	/* back to RAM */
 		if (route == MIXED_ONLY_SYSTEM)
-			prefer(p, len, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE,
+			prefer(&s, p, len, DRM_XE_PREFERRED_LOC_DEFAULT_DEVICE,
 			       DRM_XE_MIGRATE_ONLY_SYSTEM_PAGES, 0);
 		break;
 	case MIXED_PARTIAL_PREFETCH:
-		prefetch(p + SZ_64K, SZ_64K / 2, vram0);
+		prefetch(&s, p + SZ_64K, SZ_64K / 2, vram0);
 		break;
 	case MIXED_UNALIGNED:
-		prefetch(p + SZ_4K, len / 2, vram0);
+		prefetch(&s, p + SZ_4K, len / 2, vram0);
 		break;
 	case MIXED_MUNMAP:
-		prefetch(p, len, vram0);
+		prefetch(&s, p, len, vram0);
 		igt_assert_eq(munmap(p + len / 2, SZ_4K), 0);
 		len /= 2;	/* the part before the hole */
 		break;
 	}
-	gpu_fill(0, p, len, 0x41, "the GPU writes the whole range");
-	gpu_check(0, p, len, 0x41, "the GPU reads it back");
+	gpu_fill(&s, 0, p, len, 0x41, "the GPU writes the whole range");
+	gpu_check(&s, 0, p, len, 0x41, "the GPU reads it back");
 	cpu_check(p, len, 0x41, "the CPU reads it");
-	assert_not_reset();
-	release_svm();
+	assert_not_reset(&s);
 }
 
 static const struct {
@@ -484,48 +463,32 @@ struct fence_case {
 };
 
 /*
- * What a bind-fence subtest holds, released by the next subtest or at exit
- * whatever way this one ends.
+ * One bind-fence subtest: its case and what it holds, on its stack (the
+ * objects are tracked and go when the subtest ends, whichever way).
  */
-static struct {
+struct fence_run {
+	const struct fence_case *c;
 	uint32_t vm, queue;
-	uint32_t bos[REPEATS];
 	uint32_t syncobjs[2];
 	uint64_t *fences;	/* user fences: two per round, 8-byte aligned */
-} held;
-
-static void release_held(void)
-{
-	if (held.queue)
-		__xe_exec_queue_destroy(xe_fd, held.queue);
-	if (held.vm)
-		__xe_vm_destroy(xe_fd, held.vm);
-	for (size_t i = 0; i < ARRAY_SIZE(held.bos); i++)
-		if (held.bos[i])
-			__xe_gem_close(xe_fd, held.bos[i]);
-	for (size_t i = 0; i < ARRAY_SIZE(held.syncobjs); i++)
-		if (held.syncobjs[i])
-			__xe_syncobj_destroy(xe_fd, held.syncobjs[i]);
-	free(held.fences);
-	memset(&held, 0, sizeof(held));
-}
+};
 
 /* An out-fence: a user fence on LR VMs (they refuse syncobjs), else a syncobj. */
-static struct drm_xe_sync out_fence(const struct fence_case *c, int which, int round)
+static struct drm_xe_sync out_fence(const struct fence_run *r, int which, int round)
 {
-	if (c->lr)
-		return xe_sync_ufence(&held.fences[2 * round + which], round + 1);
-	igt_assert_eq(__xe_syncobj_reset(xe_fd, held.syncobjs[which]), 0);
-	return xe_sync_syncobj(held.syncobjs[which]);
+	if (r->c->lr)
+		return xe_sync_ufence(&r->fences[2 * round + which], round + 1);
+	igt_assert_eq(__xe_syncobj_reset(xe_fd, r->syncobjs[which]), 0);
+	return xe_sync_syncobj(r->syncobjs[which]);
 }
 
 /* Whether the out-fence has signalled; waits up to @timeout_ns for it. */
-static bool fence_done(const struct fence_case *c, int which, int round, int64_t timeout_ns)
+static bool fence_done(const struct fence_run *r, int which, int round, int64_t timeout_ns)
 {
-	if (c->lr)
-		return __xe_wait_ufence(xe_fd, &held.fences[2 * round + which], round + 1, 0,
+	if (r->c->lr)
+		return __xe_wait_ufence(xe_fd, &r->fences[2 * round + which], round + 1, 0,
 					timeout_ns) == 0;
-	return __xe_syncobj_wait(xe_fd, held.syncobjs[which], timeout_ns) == 0;
+	return __xe_syncobj_wait(xe_fd, r->syncobjs[which], timeout_ns) == 0;
 }
 
 /*
@@ -548,27 +511,27 @@ static bool fence_done(const struct fence_case *c, int which, int round, int64_t
  * builds (dmesg-warn for the runner), or without that option whatever the
  * uninitialised slots of the fence array lead to.
  */
-static void check_order(const struct fence_case *c, int round)
+static void check_order(const struct fence_run *r, int round)
 {
-	if (c->lr) {
-		igt_assert_f(fence_done(c, 0, round, XE_DEFAULT_TIMEOUT_NS),
+	if (r->c->lr) {
+		igt_assert_f(fence_done(r, 0, round, XE_DEFAULT_TIMEOUT_NS),
 			     "round %d: the no-op bind's user fence was written but the "
 			     "earlier bind's never was\n", round);
 		return;
 	}
-	igt_assert_f(fence_done(c, 0, round, 0),
+	igt_assert_f(fence_done(r, 0, round, 0),
 		     "round %d: the no-op bind's out-fence signalled before the "
 		     "earlier bind completed on every tile (%u tiles)\n", round, xe.num_tiles);
 }
 
-static int noop_bind(const struct fence_case *c, const struct drm_xe_sync *sync)
+static int noop_bind(const struct fence_run *r, const struct drm_xe_sync *sync)
 {
 	struct drm_xe_vm_bind_op unmap = xe_op_unmap(BIND_BASE + (1ull << 32), 0x10000, 0);
 
 	/* An UNMAP of a range nothing is bound to has nothing to do either. */
-	if (c->route == ROUTE_EMPTY_UNMAP)
-		return __xe_vm_bind(xe_fd, held.vm, held.queue, &unmap, sync, sync ? 1 : 0);
-	return __xe_vm_bind_array(xe_fd, held.vm, held.queue, NULL, 0, sync, sync ? 1 : 0);
+	if (r->c->route == ROUTE_EMPTY_UNMAP)
+		return __xe_vm_bind(xe_fd, r->vm, r->queue, &unmap, sync, sync ? 1 : 0);
+	return __xe_vm_bind_array(xe_fd, r->vm, r->queue, NULL, 0, sync, sync ? 1 : 0);
 }
 
 static void test_bind_fence(const struct fence_case *c)
@@ -577,43 +540,43 @@ static void test_bind_fence(const struct fence_case *c)
 	struct drm_xe_engine_class_instance bind_engine = {
 		.engine_class = DRM_XE_ENGINE_CLASS_VM_BIND,
 	};
+	struct fence_run r = { .c = c };
 
-	release_held();
-	held.vm = xe_vm_create(xe_fd, c->lr ? DRM_XE_VM_CREATE_FLAG_LR_MODE : 0);
+	/* Before the VM: the kernel writes them until its binds are done. */
+	r.fences = igt_alloc_tracked(64, 2 * c->rounds * sizeof(*r.fences));
+	r.vm = xe_vm_create_tracked(xe_fd, c->lr ? DRM_XE_VM_CREATE_FLAG_LR_MODE : 0);
 	if (c->queue == QUEUE_USER)
-		held.queue = xe_exec_queue_create(xe_fd, held.vm, &bind_engine);
-	held.fences = calloc(2 * c->rounds, sizeof(*held.fences));
-	igt_assert(held.fences);
+		r.queue = xe_exec_queue_create_tracked(xe_fd, r.vm, &bind_engine);
 	if (!c->lr)
 		for (int i = 0; i < 2; i++)
-			held.syncobjs[i] = xe_syncobj_create(xe_fd);
+			r.syncobjs[i] = xe_syncobj_create_tracked(xe_fd);
 
 	for (int round = 0; round < c->rounds; round++) {
 		struct drm_xe_vm_bind_op map;
 		struct drm_xe_sync earlier, noop;
+		uint32_t bo;
 		int ret;
 
 		/* A real bind first, on every tile: the queue's last fences are live. */
-		held.bos[round] = xe_bo_create(xe_fd, 0, size, 1);
-		map = xe_op_bo(held.bos[round], 0, BIND_BASE + round * size * 2, size, 0);
-		earlier = out_fence(c, 0, round);
-		ret = __xe_vm_bind(xe_fd, held.vm, held.queue, &map, &earlier, 1);
+		bo = xe_bo_create_tracked(xe_fd, 0, size, 1);
+		map = xe_op_bo(bo, 0, BIND_BASE + round * size * 2, size, 0);
+		earlier = out_fence(&r, 0, round);
+		ret = __xe_vm_bind(xe_fd, r.vm, r.queue, &map, &earlier, 1);
 		igt_assert_f(ret == 0, "bind of a BO: %s\n", strerror(-ret));
 
 		if (c->out_fence)
-			noop = out_fence(c, 1, round);
-		ret = noop_bind(c, c->out_fence ? &noop : NULL);
+			noop = out_fence(&r, 1, round);
+		ret = noop_bind(&r, c->out_fence ? &noop : NULL);
 		igt_assert_f(ret == 0, "round %d: a VM_BIND with nothing to do failed: %s\n",
 			     round, strerror(-ret));
 		if (c->out_fence) {
-			igt_assert_f(fence_done(c, 1, round, XE_DEFAULT_TIMEOUT_NS),
+			igt_assert_f(fence_done(&r, 1, round, XE_DEFAULT_TIMEOUT_NS),
 				     "round %d: the no-op bind's out-fence never signalled\n", round);
-			check_order(c, round);
+			check_order(&r, round);
 		}
-		igt_assert_f(fence_done(c, 0, round, XE_DEFAULT_TIMEOUT_NS),
+		igt_assert_f(fence_done(&r, 0, round, XE_DEFAULT_TIMEOUT_NS),
 			     "round %d: the BO bind never completed\n", round);
 	}
-	release_held();
 }
 
 #define FENCE_CASE(route_name, r, queue_name, q, vm_name, lr, sync_name, sync) \
@@ -771,10 +734,7 @@ igt_main
 		igt_subtest(fence_cases[i].name)
 			test_bind_fence(&fence_cases[i]);
 
-	igt_fixture {
-		release_held();
-		release_svm();
+	igt_fixture
 		if (xe_fd >= 0)
 			close(xe_fd);
-	}
 }

@@ -225,6 +225,94 @@ int __igt_fixture_end(void)
 	return 0;
 }
 
+/* ---- end-of-subtest callbacks -------------------------------------------- */
+
+#define IGT_MAX_END_HOOKS 32
+
+static struct {
+	igt_end_fn_t fn;
+	void *data;
+} end_hooks[IGT_MAX_END_HOOKS];
+static int num_end_hooks;
+/* The first of the current dynamic subtest's hooks; those below are its container's. */
+static int dynamic_hooks_base;
+
+/* A block's hooks in progress, and what its body made of it before they ran. */
+struct block_end {
+	bool running;
+	enum igt_result body;
+	int body_code;
+	bool hook_failed;	/* after a body that passed */
+	int hook_code;
+};
+
+static struct block_end subtest_ending, dynamic_ending;
+
+void igt_subtest_on_end(igt_end_fn_t fn, void *data)
+{
+	if (igt_state.in_fork_child)
+		return;
+	if (!igt_state.in_subtest)
+		internal_error("igt_subtest_on_end outside a subtest");
+	igt_assert_f(igt_is_main_thread(), "igt_subtest_on_end from a helper thread\n");
+	igt_assert_f(num_end_hooks < IGT_MAX_END_HOOKS,
+		     "more than %d end-of-subtest callbacks\n", IGT_MAX_END_HOOKS);
+	end_hooks[num_end_hooks].fn = fn;
+	end_hooks[num_end_hooks].data = data;
+	num_end_hooks++;
+}
+
+/*
+ * A hook ended by a failure, a skip or the alarm: igt_end_block() recorded
+ * that in @b and jumped to the block's sigsetjmp, whose loop then called
+ * the block's epilogue, and with it run_end_hooks(), again.
+ */
+static void note_failed_hook(struct igt_block *b, struct block_end *e)
+{
+	const char *what = b->result == IGT_RESULT_SKIP ? "skipped" : "failed";
+
+	if (e->body == IGT_RESULT_NONE || e->body == IGT_RESULT_SUCCESS) {
+		igt_critical("An end-of-subtest callback of %s %s: the subtest fails\n",
+			     b->name, what);
+		if (!e->hook_failed) {
+			e->hook_failed = true;
+			/* A skip's exit code is no failure's. */
+			e->hook_code = b->exitcode;
+			if (b->result == IGT_RESULT_SKIP)
+				e->hook_code = IGT_EXIT_FAILURE;
+		}
+	} else {
+		igt_info("An end-of-subtest callback of %s %s after its body %s\n", b->name,
+			 what, e->body == IGT_RESULT_SKIP ? "skipped" : "failed");
+	}
+	b->result = e->body;
+	b->exitcode = e->body_code;
+}
+
+/*
+ * Runs the hooks above @base, last first.  Each is taken off the stack
+ * before it is called, so a hook that jumps out is not called again when
+ * the epilogue comes back here: the next one is.
+ */
+static void run_end_hooks(struct igt_block *b, struct block_end *e, int base)
+{
+	if (!e->running) {
+		*e = (struct block_end){ .running = true, .body = b->result,
+					 .body_code = b->exitcode };
+	} else {
+		note_failed_hook(b, e);
+	}
+	while (num_end_hooks > base) {
+		num_end_hooks--;
+		end_hooks[num_end_hooks].fn(end_hooks[num_end_hooks].data);
+	}
+	e->running = false;
+	if (e->hook_failed) {
+		b->result = IGT_RESULT_FAIL;
+		b->exitcode = e->hook_code;
+	}
+}
+
 /* ---- subtests ------------------------------------------------------------ */
 
 static void print_describe(const char *name, const char *file, int line)
@@ -345,6 +433,7 @@ int __igt_subtest_end(void)
 	struct igt_block *b = &igt_state.subtest;
 	enum igt_result r;
 
+	run_end_hooks(b, &subtest_ending, 0);
 	igt_disarm_timeout();
 	igt_kill_leftover_children();
 	r = subtest_outcome(b);
@@ -376,6 +465,7 @@ bool __igt_dynamic_begin(const char *name)
 	d->result = IGT_RESULT_NONE;
 	d->exitcode = 0;
 	igt_state.in_dynamic = true;
+	dynamic_hooks_base = num_end_hooks;
 	errno = 0;
 	igt_kmsg("%s: starting dynamic subtest %s", igt_state.test_name, name);
 	if (igt_comms_active())
@@ -390,8 +480,10 @@ bool __igt_dynamic_begin(const char *name)
 int __igt_dynamic_end(void)
 {
 	struct igt_block *d = &igt_state.dynamic;
-	enum igt_result r = d->result == IGT_RESULT_NONE ? IGT_RESULT_SUCCESS : d->result;
+	enum igt_result r;
 
+	run_end_hooks(d, &dynamic_ending, dynamic_hooks_base);
+	r = d->result == IGT_RESULT_NONE ? IGT_RESULT_SUCCESS : d->result;
 	igt_kill_leftover_children();
 	if (igt_thread_failed_take()) {
 		r = IGT_RESULT_FAIL;

@@ -236,6 +236,32 @@ void __igt_abort(const char *file, int line, const char *func,
 })
 #define igt_warn_on(cond) igt_warn_on_f(cond, "%s", "")
 
+/* ---- the end of a subtest ------------------------------------------------ */
+
+/*
+ * Registers @fn(@data) to run when the current subtest ends, or the current
+ * dynamic subtest when called inside one, whichever way it ends: its body
+ * returns, fails, skips or times out (igt_set_timeout).  A failed assertion
+ * jumps past whatever the body would have freed; this is where it is freed.
+ *
+ * - Callbacks run in the main process, before the result is reported and
+ *   before leftover igt_fork() children are killed, last registered first,
+ *   each exactly once.  Call this from the main thread of a subtest body; in
+ *   a forked child it does nothing (the child's exit hands its resources to
+ *   the kernel, and the parent releases its own).
+ * - A callback may assert, fail or skip: that ends the callback and the
+ *   others still run.  After a body that passed, a callback that fails,
+ *   skips or times out fails the subtest; after a body that failed or
+ *   skipped, it is only logged and the body's result stands.
+ * - The subtest's timeout, if still armed, also bounds the callbacks; one
+ *   that already fired is not re-armed, so a callback bounds its own waits.
+ *   A crash ends the process instead, and its exit releases everything.
+ *
+ * igt_defer.h builds deferred releases of tracked resources on this.
+ */
+typedef void (*igt_end_fn_t)(void *data);
+void igt_subtest_on_end(igt_end_fn_t fn, void *data);
+
 /* ---- processes, timeouts, exit handlers ---------------------------------- */
 
 bool __igt_fork(void);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <setjmp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -396,17 +395,21 @@ int scn_release_all(void)
 }
 
 /*
- * The core ends a subtest by siglongjmp()ing to __igt_block_jmp.  For the
- * duration of the body that jump lands here instead, releases, and is then
- * resumed with the outcome the core already recorded.  A release problem
- * after a body that returned fails the subtest; after a failure or a skip
- * it is only logged.
+ * The subtest's end, however the body ended (igt_subtest_on_end): a release
+ * problem after a body that returned fails the subtest; after a failure or
+ * a skip the core only logs it.
  */
-void scn_run(void (*body)(struct svm_scenario_ctx *ctx), struct svm_scenario_ctx *ctx)
+static void release_at_end(void *unused)
 {
-	sigjmp_buf outer;
 	int problems;
 
+	(void)unused;
+	problems = scn_release_all();
+	igt_assert_f(!problems, "%d problem(s) releasing the scenario's resources\n", problems);
+}
+
+void scn_run(void (*body)(struct svm_scenario_ctx *ctx), struct svm_scenario_ctx *ctx)
+{
 	if (held.num_threads) {
 		/*
 		 * An earlier scenario gave up on its helper threads.  Running
@@ -421,18 +424,8 @@ void scn_run(void (*body)(struct svm_scenario_ctx *ctx), struct svm_scenario_ctx
 		igt_assert_f(!scn_release_all(),
 			     "releasing what the previous subtest's threads used failed\n");
 	}
-	memcpy(outer, __igt_block_jmp, sizeof(outer));
-	if (sigsetjmp(__igt_block_jmp, 1) == 0) {
-		body(ctx);
-		memcpy(__igt_block_jmp, outer, sizeof(outer));
-		problems = scn_release_all();
-		igt_assert_f(!problems, "%d problem(s) releasing the scenario's resources\n",
-			     problems);
-		return;
-	}
-	memcpy(__igt_block_jmp, outer, sizeof(outer));
-	scn_release_all();
-	siglongjmp(__igt_block_jmp, 1);
+	igt_subtest_on_end(release_at_end, NULL);
+	body(ctx);
 }
 
 static struct svm_scenario_ctx *crash_ctxs[2];

@@ -7,8 +7,9 @@
  * Cleanup: a failed assertion or a skip siglongjmps out of the body, past
  * any free.  So a body never frees by itself what it must not leak: it
  * takes buffers, mappings, fds, device handles and threads from scn_*(),
- * which records them, and the catalog calls scn_release_all() once the
- * body has ended, by returning or by jumping (svm_catalog.c).  Release order
+ * which records them, and scn_run() releases them through the core's
+ * igt_subtest_on_end() hook once the body has ended, by returning or by
+ * jumping (svm_scenario.c).  Release order
  * is: stop and join threads, close device handles, restore protections,
  * unmap mappings and free buffers, close fds.  A thread that cannot be
  * joined means memory may still be in use: everything else is then leaked

@@ -850,6 +850,153 @@ const struct core_case core_cases[] = {
 		"Received signal SIGABRT.\n"
 		"Stack trace:\n",
 	},
+	{
+		.name = "cleanup-after-fail-skip-timeout",
+		.prog = "st_cleanup",
+		.args = { "--run-subtest", "fail,skip,timeout,pass,"
+			  "clean-after-fail,clean-after-skip,clean-after-timeout,clean-after-pass" },
+		.status = 98,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: fail\n"
+		"holding 3\n"
+		"Subtest fail: FAIL (T)\n"
+		"Starting subtest: clean-after-fail\n"
+		"clean\n"
+		"Subtest clean-after-fail: SUCCESS (T)\n"
+		"Starting subtest: skip\n"
+		"holding 3\n"
+		"skipping mid-way\n"
+		"Subtest skip: SKIP (T)\n"
+		"Starting subtest: clean-after-skip\n"
+		"clean\n"
+		"Subtest clean-after-skip: SUCCESS (T)\n"
+		"Starting subtest: timeout\n"
+		"holding 3\n"
+		"Subtest timeout: FAIL (T)\n"
+		"Starting subtest: clean-after-timeout\n"
+		"clean\n"
+		"Subtest clean-after-timeout: SUCCESS (T)\n"
+		"Starting subtest: pass\n"
+		"holding 3\n"
+		"Subtest pass: SUCCESS (T)\n"
+		"Starting subtest: clean-after-pass\n"
+		"clean\n"
+		"Subtest clean-after-pass: SUCCESS (T)\n",
+		.err =
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_cleanup.c:112:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: failing mid-way\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: Timed out: a wait that only the alarm ends\n",
+	},
+	{
+		.name = "cleanup-dynamic",
+		.prog = "st_cleanup",
+		.args = { "--run-subtest", "dynamic,clean-after-dynamic,"
+			  "dynamic-releases-container,dynamic-release-fails" },
+		.status = 98,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: dynamic\n"
+		"Starting dynamic subtest: fail\n"
+		"holding 3\n"
+		"Dynamic subtest fail: FAIL (T)\n"
+		"Starting dynamic subtest: clean-after-fail\n"
+		"clean\n"
+		"Dynamic subtest clean-after-fail: SUCCESS (T)\n"
+		"holding 3\n"
+		"Starting dynamic subtest: sees-container\n"
+		"Dynamic subtest sees-container: SUCCESS (T)\n"
+		"Subtest dynamic: FAIL (T)\n"
+		"Starting subtest: clean-after-dynamic\n"
+		"clean\n"
+		"Subtest clean-after-dynamic: SUCCESS (T)\n"
+		"Starting subtest: dynamic-releases-container\n"
+		"Starting dynamic subtest: releases\n"
+		"Dynamic subtest releases: SUCCESS (T)\n"
+		"nothing left after the dynamic subtest\n"
+		"Subtest dynamic-releases-container: SUCCESS (T)\n"
+		"Starting subtest: dynamic-release-fails\n"
+		"Starting dynamic subtest: fails\n"
+		"Dynamic subtest fails: FAIL (T)\n"
+		"Starting dynamic subtest: passes\n"
+		"release 3\n"
+		"Dynamic subtest passes: SUCCESS (T)\n"
+		"Subtest dynamic-release-fails: FAIL (T)\n",
+		.err =
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_cleanup.c:120:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: failing mid-way\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: Deferred release release_broken(0x1, 0): Bad file descriptor\n"
+		"(st_cleanup:PID) CRITICAL: 1 deferred release(s) failed\n"
+		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of fails failed: the subtest fails\n",
+	},
+	{
+		.name = "cleanup-callback-rules",
+		.prog = "st_cleanup",
+		.args = { "--run-subtest", "hook*,release-fails-after-pass" },
+		.status = 98,
+		.out =
+		"IGT-Version: V\n"
+		"Starting subtest: hooks-lifo\n"
+		"hook registered last\n"
+		"release 2\n"
+		"release 1\n"
+		"hook registered first\n"
+		"Subtest hooks-lifo: SUCCESS (T)\n"
+		"Starting subtest: hook-fails-after-pass\n"
+		"hook after the failing one\n"
+		"Subtest hook-fails-after-pass: FAIL (T)\n"
+		"Starting subtest: hook-fails-after-fail\n"
+		"An end-of-subtest callback of hook-fails-after-fail failed after its body failed\n"
+		"Subtest hook-fails-after-fail: FAIL (T)\n"
+		"Starting subtest: hook-fails-after-skip\n"
+		"the body skips first\n"
+		"An end-of-subtest callback of hook-fails-after-skip failed after its body skipped\n"
+		"Subtest hook-fails-after-skip: SKIP (T)\n"
+		"Starting subtest: hook-skips-after-pass\n"
+		"hook e skips\n"
+		"Subtest hook-skips-after-pass: FAIL (T)\n"
+		"Starting subtest: hook-times-out-after-pass\n"
+		"hook f waits\n"
+		"Subtest hook-times-out-after-pass: FAIL (T)\n"
+		"Starting subtest: release-fails-after-pass\n"
+		"Subtest release-fails-after-pass: FAIL (T)\n"
+		"Starting subtest: hook-not-in-children\n"
+		"hook of the parent\n"
+		"Subtest hook-not-in-children: SUCCESS (T)\n",
+		.err =
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function failing_hook, file st_cleanup.c:91:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: hook b fails\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of hook-fails-after-pass failed: the subtest fails\n"
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function failing_hook, file st_cleanup.c:91:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: hook a fails\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of hook-fails-after-pass failed: the subtest fails\n"
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function __igt_main_body, file st_cleanup.c:180:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: the body fails first\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function failing_hook, file st_cleanup.c:91:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: hook c fails\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: Test assertion failure function failing_hook, file st_cleanup.c:91:\n"
+		"(st_cleanup:PID) CRITICAL: Failed assertion: false\n"
+		"(st_cleanup:PID) CRITICAL: hook d fails\n"
+		"(st_cleanup:PID) CRITICAL: Stack trace:\n"
+		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of hook-skips-after-pass skipped: the subtest fails\n"
+		"(st_cleanup:PID) CRITICAL: Timed out: a callback that only the alarm ends\n"
+		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of hook-times-out-after-pass failed: the subtest fails\n"
+		"(st_cleanup:PID) CRITICAL: Deferred release release_broken(0, 0): Bad file descriptor\n"
+		"(st_cleanup:PID) CRITICAL: 1 deferred release(s) failed\n"
+		"(st_cleanup:PID) CRITICAL: An end-of-subtest callback of release-fails-after-pass failed: the subtest fails\n",
+	},
 };
 
 const size_t num_core_cases = sizeof(core_cases) / sizeof(core_cases[0]);
