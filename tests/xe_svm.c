@@ -23,6 +23,7 @@
 
 #include "igt_core.h"
 #include "igt_defer.h"
+#include "util.h"
 #include "svm/svm_catalog.h"
 #include "xe/xe_arg_checks.h"
 #include "xe/xe_backend.h"
@@ -34,8 +35,6 @@
 
 IGT_TEST_DESCRIPTION("SVM scenarios and xe specifics on xe render nodes.");
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static int xe_fd = -1;
 static struct xe_device xe;
 static struct xe_pat pat;
@@ -44,12 +43,6 @@ static void open_xe(void)
 {
 	xe_fd = xe_open_first(&xe);
 	igt_assert_eq(__xe_pat_of_fd(xe_fd, &pat), 0);
-}
-
-static void require_svm(void)
-{
-	igt_require_f(xe_has_svm(&xe), "xe device %04x has no SVM (%s)\n", xe.devid,
-		      xe.has_faults ? "no HAS_CPU_ADDR_MIRROR" : "no fault-mode VMs");
 }
 
 /*
@@ -367,9 +360,6 @@ static void test_invalid_args(void)
 }
 
 /* ---- xe-only: attributes, prefetch, BOs, engines ------------------------- */
-
-#define SZ_64K 0x10000ull
-#define SZ_2M 0x200000ull
 
 /* A fresh private mapping of @len at a 2 MiB boundary (tracked: *@map, *@map_len). */
 static char *map_aligned(size_t len, void **map, size_t *map_len)
@@ -891,43 +881,43 @@ igt_main
 			test_query_types();
 
 		igt_subtest("fault-unmapped-with-queue-id") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_fault_unmapped(true);
 		}
 		igt_subtest("fault-unmapped-without-queue-id") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_fault_unmapped(false);
 		}
 		igt_subtest_with_dynamic("invalid-args") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_invalid_args();
 		}
 		igt_subtest("madvise-roundtrip") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_madvise_roundtrip();
 		}
 		igt_subtest("madvise-autoreset-with") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_autoreset(true);
 		}
 		igt_subtest("madvise-autoreset-without") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_autoreset(false);
 		}
 		igt_subtest_with_dynamic("prefetch") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_prefetch();
 		}
 		igt_subtest("bo-in-mirror") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_bo_in_mirror();
 		}
 		igt_subtest("unbind-while-busy") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_unbind_while_busy();
 		}
 		igt_subtest_with_dynamic("engine-write") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_engine_write();
 		}
 
@@ -942,19 +932,19 @@ igt_main
 			open_xe();
 
 		igt_subtest("bind-partial-unmap") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_bind_partial_unmap();
 		}
 		igt_subtest("bind-unmap-all") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_bind_unmap_all();
 		}
 		igt_subtest("gem-close-while-bound") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_gem_close_while_bound();
 		}
 		igt_subtest("bind-null") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_bind_null();
 		}
 		igt_subtest("failed-job-signals-syncobj")
@@ -962,7 +952,7 @@ igt_main
 		igt_subtest("exec-in-syncobj")
 			test_exec_in_syncobj();
 		igt_subtest("unmap-mirror-busy") {
-			require_svm();
+			xe_require_svm(&xe);
 			test_unmap_mirror_busy();
 		}
 

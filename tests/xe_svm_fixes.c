@@ -24,6 +24,7 @@
 
 #include "igt_core.h"
 #include "igt_defer.h"
+#include "util.h"
 #include "xe/xe_batch.h"
 #include "xe/xe_ioctl.h"
 #include "xe/xe_query.h"
@@ -31,7 +32,6 @@
 
 IGT_TEST_DESCRIPTION("Regression subtests for the xe pagemap fixes A, B and C.");
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIND_BASE 0x40000000ull
 #define REPEATS 20
 
@@ -43,12 +43,8 @@ static void open_xe(void)
 	xe_fd = xe_open_first(&xe);
 }
 
-
 /* ---- SVM helpers for fixes A and B ---------------------------------------- */
 
-#define SZ_4K 0x1000ull
-#define SZ_64K 0x10000ull
-#define SZ_2M 0x200000ull
 #define BATCH_DWORDS 4096
 
 /*
@@ -69,10 +65,9 @@ struct svm {
 	uint64_t seqno;
 };
 
-static void require_svm(void)
+static void require_svm_and_vram(void)
 {
-	igt_require_f(xe_has_svm(&xe), "xe device %04x has no SVM (%s)\n", xe.devid,
-		      xe.has_faults ? "no HAS_CPU_ADDR_MIRROR" : "no fault-mode VMs");
+	xe_require_svm(&xe);
 	igt_require_f(xe_has_vram(&xe), "xe device %04x has no VRAM\n", xe.devid);
 }
 
@@ -699,7 +694,7 @@ igt_main
 
 	igt_subtest_group {
 		igt_fixture {
-			require_svm();
+			require_svm_and_vram();
 			require_tiles(2);
 		}
 		igt_subtest("peer-tile-prefetch")
@@ -722,7 +717,7 @@ igt_main
 
 	igt_subtest_group {
 		igt_fixture {
-			require_svm();
+			require_svm_and_vram();
 			require_64k();
 		}
 		for (size_t i = 0; i < ARRAY_SIZE(mixed_cases); i++)
