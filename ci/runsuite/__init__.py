@@ -5,6 +5,7 @@ One module per part, each using only those above it:
 
   base      the repository, exit statuses, UsageError
   targets   the targets (TARGETS), their availability, which ones run
+  known     the known-failure and known-crash lists, each for its target
   process   a test's process: own group, timeout, how it ended
   decide    the piglit result of a subtest; what counts as passed or skipped
   protocol  the IGT text protocol in a test's output
@@ -26,6 +27,7 @@ never rebind it.
 
 from .base import *      # noqa: F401,F403
 from .targets import *   # noqa: F401,F403
+from .known import *     # noqa: F401,F403
 from .process import *   # noqa: F401,F403
 from .decide import *    # noqa: F401,F403
 from .protocol import *  # noqa: F401,F403

@@ -19,10 +19,11 @@ import sys
 from .base import EXIT_FAILED, EXIT_LOST, EXIT_OK, EXIT_USAGE, UsageError
 from .jobs import Filters, build_jobs, read_test_list
 from .kmsg import BENIGN_DMESG, KMSG_PATH_ENV, Kmsg
+from .known import KnownLists
 from .process import Interrupted, stop_on_signals
 from .results import prepare_results_dir, results_dir
 from .run import run_target
-from .summary import print_summary, read_known_failures
+from .summary import print_summary
 from .targets import TARGETS, find_target, list_targets, select_targets
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -60,12 +61,14 @@ def parse_args(argv):
                    help="skip igt@bin@sub names matching (unanchored, repeatable)")
     p.add_argument("--nested-timeout", metavar="S", type=positive_float, default=1200.0,
                    help="upper bound for a whole nested (VM) run (default %(default)g)")
-    p.add_argument("--known-failures", metavar="FILE",
-                   help="igt@ names (one a line, # comments) that must fail: documented "
-                        "kernel bugs; any other failure, or one of these passing, fails the run")
-    p.add_argument("--known-crashes", metavar="FILE",
-                   help="igt@ names (same format) that crash the kernel: left out of the "
-                        "run and named in the summary (ci/check-known-crashes checks them)")
+    p.add_argument("--known-failures", metavar="[TARGET=]FILE", action="append", default=[],
+                   help="igt@ names (one a line, # comments) that must fail on TARGET (on "
+                        "every target without TARGET=): documented kernel bugs; any other "
+                        "failure, or one of these passing, fails the run (repeatable)")
+    p.add_argument("--known-crashes", metavar="[TARGET=]FILE", action="append", default=[],
+                   help="igt@ names (same format) that crash TARGET's kernel: left out of "
+                        "its run and named in the summary (ci/check-known-crashes checks "
+                        "them; repeatable)")
     p.add_argument("--vdev-bug", metavar="MODEL", action="append", default=[],
                    help="vdev targets: turn this kernel-bug model on (repeatable; see vdev/README.md)")
     p.add_argument("--require-skip-reason", action="store_true",
@@ -78,8 +81,22 @@ def parse_args(argv):
     for name in args.target:
         if not find_target(name):
             p.error("unknown target %r (known: %s)" % (name, ", ".join(t.name for t in TARGETS)))
+    try:
+        args.known_failures = KnownLists.read(args.known_failures)
+        args.known_crashes = KnownLists.read(args.known_crashes)
+    except UsageError as e:
+        p.error(str(e))
     args.argv = argv
     return args
+
+
+def crash_free_jobs(target, args, jobs):
+    """The jobs less the subtests known to crash this target's kernel."""
+    crashes = args.known_crashes.for_target(target.name)
+    if crashes:
+        print("run-suite: %s: left out, known to crash the kernel: %s"
+              % (target.name, ", ".join(sorted(crashes))))
+    return [j for j in jobs if j.name not in crashes]
 
 
 def main(argv):
@@ -88,16 +105,11 @@ def main(argv):
         return list_targets(args.tests)
     stop_on_signals()
     try:
-        crashes = read_known_failures(args.known_crashes)
-        filters = Filters.compile(args.include, args.exclude +
-                                  ["^%s$" % re.escape(n) for n in sorted(crashes)])
-        if crashes:
-            print("run-suite: left out, known to crash the kernel: " + ", ".join(sorted(crashes)))
+        filters = Filters.compile(args.include, args.exclude)
         binaries = read_test_list(args.tests)
         targets, skipped = select_targets(args.target, args.as_target, args.tests)
         if args.as_target:
             BENIGN_DMESG.extend(re.compile(r) for t in targets for r in t.benign_dmesg)
-        known = read_known_failures(args.known_failures)
         for target, reason in skipped:
             print("run-suite: target %s unavailable: %s" % (target.name, reason))
         # A target asked for by name that is unavailable could not run; one
@@ -109,7 +121,8 @@ def main(argv):
         kmsg = Kmsg()
         runs = []
         for target in targets:
-            runs.append(run_target(target, args, jobs, problems, kmsg))
+            runs.append(run_target(target, args, crash_free_jobs(target, args, jobs), problems,
+                                   kmsg))
             if runs[-1].interrupted:
                 break
     except UsageError as e:
@@ -118,6 +131,6 @@ def main(argv):
     except Interrupted:
         print("run-suite: interrupted", file=sys.stderr)
         return EXIT_LOST
-    failed, lost = print_summary(runs, skipped, kmsg, known, args.require_skip_reason,
-                                 unavailable)
+    failed, lost = print_summary(runs, skipped, kmsg, args.known_failures,
+                                 args.require_skip_reason, unavailable)
     return EXIT_LOST if lost else EXIT_FAILED if failed else EXIT_OK

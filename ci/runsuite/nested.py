@@ -41,8 +41,9 @@ def nested_command(run, args, jobs, harness_dir, console):
         inner += ["--include", regex]
     for regex in args.exclude:
         inner += ["--exclude", regex]
-    if args.known_crashes:
-        inner += ["--known-crashes", os.path.abspath(args.known_crashes)]
+    # The inner run is this target alone: its lists, given as every target's.
+    for path in args.known_crashes.files_for(run.target.name):
+        inner += ["--known-crashes", path]
     return run.target.command_prefix(results=harness_dir, console=console,
                                      timeout="%d" % timeout) + inner
 

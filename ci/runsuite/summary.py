@@ -4,25 +4,14 @@ documented kernel bugs set apart, and the closing line with its counts."""
 
 from dataclasses import dataclass, field
 
-from .base import UsageError
 from .decide import PASSED, SKIPPED
 from .entries import totals_for
+from .known import KnownLists
 from .protocol import message_lines
 
 SUMMARY_ERR_LINES = 4
 SUMMARY_COLUMNS = ["pass", "fail", "skip", "warn", "crash", "timeout", "incomplete",
                    "dmesg-warn", "dmesg-fail", "abort", "notrun"]
-
-
-def read_known_failures(path):
-    if not path:
-        return set()
-    try:
-        with open(path) as f:
-            names = [l.split("#", 1)[0].strip() for l in f]
-    except OSError as e:
-        raise UsageError("cannot read %s: %s" % (path, e.strerror))
-    return {n for n in names if n}
 
 
 def has_reason(entry):
@@ -130,9 +119,11 @@ def lost_part(lost):
         ", ".join("%s (%s)" % (name, reason) for name, reason in lost))
 
 
-def print_summary(runs, skipped_targets, kmsg, known=frozenset(), require_skip_reason=False,
+def print_summary(runs, skipped_targets, kmsg, known_lists=None, require_skip_reason=False,
                   unavailable=()):
-    """Prints the summary; returns (failed count, [(target, reason)] lost)."""
+    """Prints the summary; returns (failed count, [(target, reason)] lost).
+    known_lists (KnownLists): each target's documented kernel bugs."""
+    known_lists = known_lists or KnownLists()
     print()
     for target, reason in skipped_targets:
         print("target %s skipped: %s" % (target.name, reason))
@@ -151,6 +142,7 @@ def print_summary(runs, skipped_targets, kmsg, known=frozenset(), require_skip_r
                                                     run.results_dir, state))
         for line in table_lines(totals_for(run.tests)):
             print("  " + line)
+        known = known_lists.for_target(run.target.name)
         problems = problem_lines(run.tests, known)
         if problems:
             print(" not passed/skipped:")

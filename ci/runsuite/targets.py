@@ -4,6 +4,7 @@ whether each is available here, and which of them a run uses."""
 
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -66,6 +67,47 @@ def needs_qemu_and(*relpaths):
     return check
 
 
+def needs_vm_kernel(release):
+    """Availability check of a VM target: QEMU, the harness, and the
+    release's kernel in the cache (ci/vm/run never builds one: ci/suite and
+    ci/test do that first).  The reason is build-kernel's own line."""
+    files = needs_qemu_and("ci/vm/run", "ci/vm/build-kernel")
+
+    def check(tests_dir=None):
+        ok, reason = files()
+        if not ok:
+            return ok, reason
+        try:
+            p = subprocess.run([os.path.join(REPO_ROOT, "ci", "vm", "build-kernel"),
+                                "--release", release, "--cached-only"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return False, "ci/vm/build-kernel --cached-only failed: %s" % e
+        if p.returncode == 0:
+            return True, "kernel %s cached" % os.path.basename(os.path.dirname(p.stdout.strip()))
+        lines = [l[len("build-kernel: "):] if l.startswith("build-kernel: ") else l
+                 for l in p.stderr.splitlines() if l.strip()]
+        return False, lines[-1] if lines else "build-kernel --cached-only exited %d" % p.returncode
+    return check
+
+
+# The one-time KERN_WARNING line of the first out-of-tree module loaded
+# (ci/vm/run --modules): a fact about where the module was built, not a
+# kernel problem.
+OUT_OF_TREE_TAINT = (r"loading out-of-tree module taints kernel\.$",)
+
+
+def vm_target(name, release, description):
+    """A kernel release in QEMU (ci/vm): the whole run nested in one boot."""
+    return Target(name, "Linux %s in QEMU %s (ci/vm)" % (release, description),
+                  needs_vm_kernel(release),
+                  ("{root}/ci/vm/run", "--release", release, "--results", "{results}",
+                   "--console-log", "{console}", "--timeout", "{timeout}",
+                   "--append", "hugepages=16", "--"),
+                  nested=True, benign_dmesg=GUEST_CLOCK_NOISE + OUT_OF_TREE_TAINT)
+
+
 # In a vdev target's prefix: replaced by "--bug MODEL" for each --vdev-bug.
 VDEV_BUGS_WORD = "{vdev_bugs}"
 
@@ -108,11 +150,8 @@ GUEST_CLOCK_NOISE = (
 # Adding a target is one entry here.
 TARGETS = [
     Target("host", "the real kernel and devices of this machine", always_available),
-    Target("vm", "Linux 6.12 in QEMU with the kernel's test_hmm devices (ci/vm)",
-           needs_qemu_and("ci/vm/run", "ci/vm/build-kernel"),
-           ("{root}/ci/vm/run", "--results", "{results}", "--console-log", "{console}",
-            "--timeout", "{timeout}", "--append", "hugepages=16", "--"),
-           nested=True, benign_dmesg=GUEST_CLOCK_NOISE),
+    vm_target("vm", "6.12", "with the kernel's test_hmm devices"),
+    vm_target("vm-7.3", "7.3", "with the kernel's test_hmm devices"),
     vdev_target("xe-lnl", "integrated, main + media GT, no VRAM, faults"),
     vdev_target("xe-bmg", "one tile, main + media GT, VRAM, 4K pages"),
     vdev_target("xe-pvc", "two tiles, VRAM per tile, needs 64K, 57-bit VA"),
