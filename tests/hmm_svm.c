@@ -12,7 +12,7 @@
  *   without test_hmm (CONFIG_TEST_HMM).
  * Functionality: hmm
  * Test requirement: test_hmm loaded (Linux >= 6.0 ioctl numbering)
- * Scenario catalog: lib/svm/scenarios
+ * Scenario catalog: lib/svm/scenarios, hmm_svm_73.c
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +23,7 @@
 #include "igt_core.h"
 #include "igt_device.h"
 #include "hmm/hmm_backend.h"
+#include "hmm_svm_73.h"
 #include "svm/svm_catalog.h"
 #include "svm/svm_scenario.h"
 
@@ -659,6 +660,7 @@ igt_main
 			for (size_t i = 0; i < ARRAY_SIZE(hmm_subtests); i++)
 				igt_subtest(hmm_subtests[i].name)
 					scn_run(hmm_subtests[i].run, &hmm);
+			hmm_svm_73_subtests(&hmm);
 
 			igt_fixture {
 				svm_dev_close(hmm.peer);

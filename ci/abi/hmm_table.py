@@ -28,7 +28,7 @@ TABLE = Table(
         I('HMM_DMIRROR_CHECK_EXCLUSIVE', _cmd(0x06)),
         I('HMM_DMIRROR_RELEASE', _cmd(0x07), since='6.1'),
         I('HMM_DMIRROR_FLAGS', _cmd(0x08), since='>6.18'),
-        I('HMM_DMIRROR_READ_UNLOCKABLE', _cmd(0x09), since='mm-tree'),
+        I('HMM_DMIRROR_READ_UNLOCKED', _cmd(0x09), since='7.3'),
         I('HMM_DMIRROR_V5_READ', _cmd(0x00), since='v5'),
         I('HMM_DMIRROR_V5_WRITE', _cmd(0x01), since='v5'),
         I('HMM_DMIRROR_V5_MIGRATE', _cmd(0x02), since='v5'),

@@ -14,7 +14,8 @@
  *
  *   HMM_DMIRROR_V5_*   5.7 .. 5.19  (EXCLUSIVE/CHECK_EXCLUSIVE from 5.14)
  *   HMM_DMIRROR_*      6.0 and later, kernel names; RELEASE from 6.1,
- *                      FLAGS from ~6.19, READ_UNLOCKABLE mm tree only
+ *                      FLAGS from ~6.19, READ_UNLOCKED in 7.3 (first
+ *                      release not checked)
  */
 #ifndef IGT_SVM_UAPI_HMM_DMIRROR_H
 #define IGT_SVM_UAPI_HMM_DMIRROR_H
@@ -79,11 +80,18 @@ struct hmm_dmirror_cmd {
 /* ~6.19: set dmirror flags from cmd.npages. */
 #define HMM_DMIRROR_FLAGS \
 	_IOWR(HMM_DMIRROR_IOCTL_TYPE, 0x08, struct hmm_dmirror_cmd)
-/* linux-mm tree only (not mainline as of 2026). */
-#define HMM_DMIRROR_READ_UNLOCKABLE \
+/*
+ * READ with faults that may drop the mmap lock (hmm_range_fault_unlocked_timeout);
+ * in 7.3.  The linux-mm tree called it READ_UNLOCKABLE before it was merged.
+ */
+#define HMM_DMIRROR_READ_UNLOCKED \
 	_IOWR(HMM_DMIRROR_IOCTL_TYPE, 0x09, struct hmm_dmirror_cmd)
 
-/* Makes the next device THP allocation fail, forcing the split path. */
+/*
+ * Makes the handle's next page allocation of a migration fail, once: to
+ * the device, a huge page then falls back to 4K device pages (a 4K page
+ * stays behind); back from it, a device huge page comes back as 4K pages.
+ */
 #define HMM_DMIRROR_FLAG_FAIL_ALLOC	(1ULL << 0)
 
 /*

@@ -126,7 +126,7 @@ static const struct {
 	{ HMM_DMIRROR_CHECK_EXCLUSIVE, "CHECK_EXCLUSIVE" },
 	{ HMM_DMIRROR_RELEASE, "RELEASE" },
 	{ HMM_DMIRROR_FLAGS, "FLAGS" },
-	{ HMM_DMIRROR_READ_UNLOCKABLE, "READ_UNLOCKABLE" },
+	{ HMM_DMIRROR_READ_UNLOCKED, "READ_UNLOCKED" },
 };
 
 const char *hmm_cmd_name(unsigned long ioctl_nr)

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hmm_svm's subtests of what test_hmm gained by Linux 7.3 (hmm_svm_73.c):
+ * device-private THP migration, FLAGS and READ_UNLOCKED.
+ */
+#pragma once
+
+#include "svm/svm_catalog.h"
+
+/*
+ * Declares the subtests; they run on @ctx's devices, which the caller's
+ * fixture opens before any of them runs.
+ */
+void hmm_svm_73_subtests(struct svm_scenario_ctx *ctx);
