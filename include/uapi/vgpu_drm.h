@@ -168,7 +168,8 @@ struct drm_vgpu_set_attr {
 
 /*
  * PREFETCH: make every page of [start, start + size) that has a VMA
- * resident at @loc and mapped, now.  Pages that device memory cannot
+ * resident at @loc and mapped, now.  The range must lie inside one region
+ * bound by MAP (-EINVAL otherwise).  Pages that device memory cannot
  * hold (file-backed, shared, hugetlb) stay in system memory and are still
  * mapped; @moved receives how many pages ended up at @loc.
  */
@@ -245,7 +246,9 @@ struct drm_vgpu_query_ranges {
 
 /*
  * QUERY_COUNTERS: running counts of what the driver did for the VM since
- * it was created.  @size in: sizeof(struct drm_vgpu_counters) as the caller
+ * it was created.  pages_to_devmem and pages_to_ram are the device's
+ * migrations while the VM existed (a page's copy does not know its VM):
+ * with one VM at a time on a device they are that VM's.  @size in: sizeof(struct drm_vgpu_counters) as the caller
  * knows it; out: as the driver knows it; min of the two is copied.
  */
 struct drm_vgpu_counters {
