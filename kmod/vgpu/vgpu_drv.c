@@ -83,6 +83,8 @@ static const struct file_operations vgpu_fops = {
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,
+	/* drm_open_helper() insists: DRM offsets are unsigned. */
+	.fop_flags = FOP_UNSIGNED_OFFSET,
 };
 
 static const struct drm_driver vgpu_driver = {
@@ -90,6 +92,7 @@ static const struct drm_driver vgpu_driver = {
 	.open = vgpu_open,
 	.postclose = vgpu_postclose,
 	.ioctls = vgpu_ioctls,
+	.num_ioctls = VGPU_NUM_IOCTLS,
 	.fops = &vgpu_fops,
 	.name = VGPU_DRIVER_NAME,
 	.desc = "Virtual SVM GPU on drm_gpusvm and drm_pagemap (igt-svm)",

@@ -212,7 +212,7 @@ int vgpu_engine_atomic_inc(struct vgpu_vm *vm, unsigned int tile, unsigned long 
 int vgpu_engine_prepare(struct vgpu_vm *vm);
 
 /* vgpu_ioctl.c */
-extern const struct drm_ioctl_desc vgpu_ioctls[];
-extern const int vgpu_num_ioctls;
+#define VGPU_NUM_IOCTLS (DRM_VGPU_QUERY_COUNTERS + 1)
+extern const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS];
 
 #endif /* VGPU_DRV_H */

@@ -567,7 +567,7 @@ static int vgpu_ioctl_query_counters(struct drm_device *drm, void *data, struct 
 
 #define VGPU_IOCTL(name, func) DRM_IOCTL_DEF_DRV(VGPU_##name, func, DRM_RENDER_ALLOW)
 
-const struct drm_ioctl_desc vgpu_ioctls[] = {
+const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS] = {
 	VGPU_IOCTL(DEVICE_QUERY, vgpu_ioctl_device_query),
 	VGPU_IOCTL(VM_CREATE, vgpu_ioctl_vm_create),
 	VGPU_IOCTL(VM_DESTROY, vgpu_ioctl_vm_destroy),
@@ -580,4 +580,3 @@ const struct drm_ioctl_desc vgpu_ioctls[] = {
 	VGPU_IOCTL(QUERY_RANGES, vgpu_ioctl_query_ranges),
 	VGPU_IOCTL(QUERY_COUNTERS, vgpu_ioctl_query_counters),
 };
-const int vgpu_num_ioctls = ARRAY_SIZE(vgpu_ioctls);
