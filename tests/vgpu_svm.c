@@ -503,8 +503,7 @@ static void stale_translation(struct vgpu_session *s, const void *arg)
 	svm_buf_fill(p, BLOCK, SEED_CPU);
 	vgpu_session_bind(s, p, BLOCK);
 	vgpu_check_read(s, p, BLOCK, SEED_CPU, "the device's first read");
-	vgpu_expect_pages(s, p, npages_of(s, BLOCK), VGPU_PAGE_SYSTEM, 0,
-			  "setup: the device maps what it read");
+	vgpu_expect_mapped(s, p, npages_of(s, BLOCK), "setup: the device maps what it read");
 	c->change(s, p, BLOCK);
 }
 
@@ -558,8 +557,9 @@ static void tile_to_tile(struct vgpu_session *s, const void *arg)
 /**
  * SUBTEST: two-devices-ping-pong-%s
  * Description: Variant %arg[1]: two vgpu devices (different device-private
- *   owners) take turns on one 64 KiB range: one prefetches it to its tile 0
- *   and writes it, the other reads that data, which must bring the pages
+ *   owners, both VMs preferring system memory) take turns on one 64 KiB
+ *   range.  One prefetches it to its tile 0 and writes it, the other reads
+ *   that data, which must bring the pages
  *   through system memory (hmm_range_fault() with the reader's owner runs
  *   drm_pagemap's migrate_to_ram for the writer's pages (the reader's
  *   translation is then to system memory, the writer's no longer to its
@@ -582,6 +582,9 @@ static void two_devices(struct vgpu_session *s, const void *arg)
 	svm_buf_fill(p, BLOCK, seed);
 	vgpu_session_bind(s, p, BLOCK);
 	vgpu_session_bind(&other, p, BLOCK);
+	/* A reader maps the pages where they are, not in its own memory. */
+	vgpu_set_preferred_loc(s->fd, s->vm, (uintptr_t)p, BLOCK, VGPU_LOC_SYSTEM);
+	vgpu_set_preferred_loc(other.fd, other.vm, (uintptr_t)p, BLOCK, VGPU_LOC_SYSTEM);
 	for (int round = 0; round < 8; round++) {
 		const struct vgpu_session *mine = round & 1 ? &other : s;
 		const struct vgpu_session *theirs = round & 1 ? s : &other;

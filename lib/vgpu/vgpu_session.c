@@ -137,6 +137,17 @@ void vgpu_expect_pages(const struct vgpu_session *s, const void *addr, size_t np
 			     vgpu_page_name(want, exp, sizeof(exp)));
 }
 
+void vgpu_expect_mapped(const struct vgpu_session *s, const void *addr, size_t npages,
+			const char *what)
+{
+	uint32_t *pages = pages_of(s, addr, npages);
+
+	for (size_t i = 0; i < npages; i++)
+		igt_assert_f((pages[i] & VGPU_PAGE_WHERE_MASK) != VGPU_PAGE_NONE,
+			     "%s: page %zu of %zu (%p) has no translation\n", what, i, npages,
+			     (const char *)addr + i * s->ps);
+}
+
 void vgpu_expect_not_on_tile(const struct vgpu_session *s, const void *addr, size_t npages,
 			     unsigned int tile, const char *what)
 {

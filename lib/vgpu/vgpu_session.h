@@ -73,6 +73,9 @@ struct drm_vgpu_counters vgpu_session_counters(const struct vgpu_session *s);
  */
 void vgpu_expect_pages(const struct vgpu_session *s, const void *addr, size_t npages,
 		       uint32_t where, unsigned int tile, const char *what);
+/* Every page of the range has a translation, wherever to. */
+void vgpu_expect_mapped(const struct vgpu_session *s, const void *addr, size_t npages,
+			const char *what);
 /* No page of the range has a translation to @tile's memory. */
 void vgpu_expect_not_on_tile(const struct vgpu_session *s, const void *addr, size_t npages,
 			     unsigned int tile, const char *what);
