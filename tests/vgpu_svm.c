@@ -629,6 +629,8 @@ static void overcommit(struct vgpu_session *s, const void *arg)
 	igt_require_f(!sysinfo(&si) && (uint64_t)si.freeram * si.mem_unit > 3 * (uint64_t)len,
 		      "needs 3 x %zu MiB of free memory\n", len >> 20);
 	p = vgpu_map_guarded(len, SZ_2M, 0);
+	/* Faulted in on the CPU first, so that drm_gpusvm may pick 2 MiB chunks. */
+	memset(p, 0, len);
 	vgpu_session_bind(s, p, len);
 	if (fault_mode(s))
 		vgpu_set_preferred_loc(s->fd, s->vm, (uintptr_t)p, len, VGPU_LOC_FAULTING_TILE);
