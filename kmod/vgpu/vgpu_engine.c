@@ -4,8 +4,9 @@
  * page at a time, with the notifier lock held for read while it touches a
  * page, so an invalidation (which holds it for write) never races an
  * access.  A page without a usable translation is a device page fault:
- * the fault handler runs (FAULT mode), or the VM is revalidated once if
- * something was invalidated, else the job fails (IOCTL mode: no faults).
+ * the fault handler runs (FAULT mode), or the driver revalidates the VM's
+ * bound regions once and the job fails if that did not map it (IOCTL
+ * mode: the device never faults).
  */
 #include <linux/atomic.h>
 #include <linux/dma-direct.h>
@@ -42,13 +43,21 @@ static void *vgpu_translate(struct vgpu_vm *vm, unsigned long addr, bool write, 
 
 /* A device page fault at @addr; 0 when the access may be tried again. */
 static int vgpu_engine_miss(struct vgpu_vm *vm, unsigned int tile, unsigned long addr,
-			    bool write, u64 pte)
+			    bool write, u64 pte, bool *revalidated)
 {
 	if (vm->mode == VGPU_VM_MODE_FAULT)
 		return vgpu_handle_fault(vm, tile, addr, write);
-	/* No retry faults: the driver revalidates, as it would on a restore. */
-	if (READ_ONCE(vm->stale))
+	/*
+	 * No retry faults.  The driver maps what the CPU side invalidated, or
+	 * what was mmapped into a bound region since (as a restore after an
+	 * eviction would), once; a translation still missing then is a fatal
+	 * device fault.
+	 */
+	if (!*revalidated) {
+		*revalidated = true;
+		WRITE_ONCE(vm->stale, true);
 		return vgpu_revalidate(vm);
+	}
 	return write && (pte & VGPU_PTE_VALID) ? -EPERM : -EFAULT;
 }
 
@@ -67,6 +76,7 @@ int vgpu_engine_access(struct vgpu_vm *vm, unsigned int tile, unsigned long addr
 		       void *buf, size_t len, bool write)
 {
 	unsigned int tries = 0;
+	bool revalidated = false;
 
 	lockdep_assert_held(&vm->lock);
 	while (len) {
@@ -89,11 +99,12 @@ int vgpu_engine_access(struct vgpu_vm *vm, unsigned int tile, unsigned long addr
 			buf += n;
 			len -= n;
 			tries = 0;
+			revalidated = false;
 			continue;
 		}
 		if (++tries > VGPU_FAULT_TRIES)
 			return -EBUSY;
-		err = vgpu_engine_miss(vm, tile, addr, write, pte);
+		err = vgpu_engine_miss(vm, tile, addr, write, pte, &revalidated);
 		if (err)
 			return err;
 	}
@@ -102,6 +113,7 @@ int vgpu_engine_access(struct vgpu_vm *vm, unsigned int tile, unsigned long addr
 
 int vgpu_engine_atomic_inc(struct vgpu_vm *vm, unsigned int tile, unsigned long addr, u32 *old)
 {
+	bool revalidated = false;
 	unsigned int tries;
 
 	lockdep_assert_held(&vm->lock);
@@ -117,7 +129,7 @@ int vgpu_engine_atomic_inc(struct vgpu_vm *vm, unsigned int tile, unsigned long 
 		drm_gpusvm_notifier_unlock(&vm->gpusvm);
 		if (p)
 			return 0;
-		err = vgpu_engine_miss(vm, tile, addr, true, pte);
+		err = vgpu_engine_miss(vm, tile, addr, true, pte, &revalidated);
 		if (err)
 			return err;
 	}

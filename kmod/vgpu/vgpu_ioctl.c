@@ -51,6 +51,8 @@ static int vgpu_ioctl_device_query(struct drm_device *drm, void *data, struct dr
 	static const u64 chunks[] = { SZ_2M, SZ_64K, SZ_4K };
 	unsigned int i;
 
+	if (q->pad)
+		return -EINVAL;
 	memset(q, 0, sizeof(*q));
 	q->device_index = vdev->index;
 	q->num_tiles = vdev->num_tiles;
@@ -540,8 +542,6 @@ static int vgpu_ioctl_query_counters(struct drm_device *drm, void *data, struct 
 	struct vgpu_vm *vm;
 	int err = 0;
 
-	if (!args->size)
-		return -EINVAL;
 	vm = vgpu_vm_lookup(file, args->vm_id);
 	if (!vm)
 		return -ENOENT;
