@@ -76,6 +76,7 @@ TABLE = Table(
         C('VGPU_PAGE_TILE', 2), C('VGPU_PAGE_TILE_SHIFT', 8),
         C('VGPU_PAGE_TILE_OF(0x0300u | VGPU_PAGE_TILE)', 3),
         C('VGPU_PAGE_WRITABLE', 1 << 16), C('VGPU_PAGE_HUGE', 1 << 17),
+        C('VGPU_PAGE_RESIDENT', 1 << 18),
         C('VGPU_RANGE_UNMAPPED', 1 << 0), C('VGPU_RANGE_PARTIAL', 1 << 1),
         C('VGPU_RANGE_DEVMEM', 1 << 2), C('VGPU_RANGE_MAPPED', 1 << 3),
         C('VGPU_RANGE_MIGRATABLE', 1 << 4),

@@ -201,7 +201,10 @@ struct drm_vgpu_evict {
  * QUERY_PAGES: per page of [start, start + npages pages), where the
  * device's translation points, read from the device's page table without
  * faulting anything in (npages <= VGPU_QUERY_MAX_PAGES).  @pages is a user
- * array of npages __u32, each VGPU_PAGE_* bits.
+ * array of npages __u32, each VGPU_PAGE_* bits.  A page the device has no
+ * translation of is VGPU_PAGE_NONE, or, when the CPU's page table has it,
+ * VGPU_PAGE_RESIDENT with where it lives (SYSTEM, or TILE for this
+ * device's memory) and no permission bits.
  */
 #define VGPU_QUERY_MAX_PAGES	(1u << 20)
 #define VGPU_PAGE_WHERE_MASK	0xffu
@@ -212,6 +215,7 @@ struct drm_vgpu_evict {
 #define VGPU_PAGE_TILE_OF(p)	(((p) >> VGPU_PAGE_TILE_SHIFT) & 0xffu)
 #define VGPU_PAGE_WRITABLE	(1u << 16)
 #define VGPU_PAGE_HUGE		(1u << 17)	/* part of a 2M (PMD-size) mapping */
+#define VGPU_PAGE_RESIDENT	(1u << 18)	/* no device translation: where the CPU's page table has it */
 struct drm_vgpu_query_pages {
 	__u32 vm_id;
 	__u32 npages;

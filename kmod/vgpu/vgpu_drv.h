@@ -80,6 +80,7 @@ struct vgpu_dev_counters {
 	atomic64_t pages_to_devmem;
 	atomic64_t pages_to_ram;
 	atomic64_t copy_refusals;	/* copies whose system side was not system memory */
+	atomic64_t evictions;		/* allocations evicted to make room in a full tile */
 };
 
 struct vgpu_device {
@@ -121,6 +122,7 @@ struct vgpu_range {
 	u64 *pt;			/* the device page table of this range, one entry per page */
 	struct page **pinned;		/* bug_no_zap: system pages a stale entry may still use */
 	unsigned long npages;
+	bool vma_read_only;		/* mapped read-only because its VMA is */
 };
 
 static inline struct vgpu_range *to_vgpu_range(struct drm_gpusvm_range *r)
@@ -164,7 +166,7 @@ struct vgpu_vm {
 	atomic64_t fence_seqno;
 	spinlock_t fence_lock;
 	struct vgpu_vm_counters counters;
-	s64 base_to_devmem, base_to_ram;	/* device counters when the VM was made */
+	s64 base_to_devmem, base_to_ram, base_evictions;	/* device counters when the VM was made */
 	bool pagemaps_held[VGPU_MAX_TILES];
 };
 
@@ -194,12 +196,15 @@ int vgpu_region_unmap(struct vgpu_vm *vm, unsigned long start, unsigned long end
 int vgpu_attr_set(struct vgpu_vm *vm, unsigned long start, unsigned long end, int loc);
 int vgpu_attr_loc(struct vgpu_vm *vm, unsigned long addr);
 void vgpu_pt_zap(struct vgpu_range *vr);
+void vgpu_range_remove_now(struct vgpu_vm *vm, struct drm_gpusvm_range *range);
 struct vgpu_range *vgpu_range_lookup(struct vgpu_vm *vm, unsigned long addr);
 
 /* vgpu_fault.c */
 #define VGPU_LOC_NONE	(-3)	/* no migration wanted: map where the pages are */
 int vgpu_map_at(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
-		bool write, int loc, struct drm_gpusvm_range **out);
+		bool write, int loc, unsigned long *end);
+int vgpu_map_writable(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
+		      int loc, unsigned long *end);
 int vgpu_handle_fault(struct vgpu_vm *vm, unsigned int tile, unsigned long addr, bool write);
 int vgpu_revalidate(struct vgpu_vm *vm);
 int vgpu_prefetch(struct vgpu_vm *vm, unsigned long start, unsigned long end, int loc, u64 *moved);
@@ -210,6 +215,9 @@ int vgpu_engine_access(struct vgpu_vm *vm, unsigned int tile, unsigned long addr
 		       void *buf, size_t len, bool write);
 int vgpu_engine_atomic_inc(struct vgpu_vm *vm, unsigned int tile, unsigned long addr, u32 *old);
 int vgpu_engine_prepare(struct vgpu_vm *vm);
+
+/* vgpu_snapshot.c */
+int vgpu_snapshot(struct vgpu_vm *vm, unsigned long start, u32 npages, u32 *out);
 
 /* vgpu_ioctl.c */
 #define VGPU_NUM_IOCTLS (DRM_VGPU_QUERY_COUNTERS + 1)

@@ -111,6 +111,25 @@ static void vgpu_pt_fill(struct vgpu_vm *vm, struct vgpu_range *vr)
 	}
 }
 
+/*
+ * A write needs the range's pages faulted for write; get_pages keeps pages
+ * that are still valid, so read-only ones are dropped first (vm->lock held).
+ */
+static void vgpu_drop_read_only_pages(struct vgpu_vm *vm, struct vgpu_range *vr)
+{
+	struct drm_gpusvm_ctx ctx = {};
+	bool read_only;
+
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	read_only = drm_gpusvm_pages_valid(&vm->gpusvm, &vr->pages) &&
+		    vr->pages.dma_addr[0].dir != DMA_BIDIRECTIONAL;
+	if (read_only)
+		vgpu_pt_zap(vr);
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	if (read_only)
+		drm_gpusvm_unmap_pages(&vm->gpusvm, &vr->pages, vr->npages, &ctx);
+}
+
 static bool vgpu_pte_on_tile(u64 pte, const struct vgpu_tile *tile)
 {
 	return (pte & VGPU_PTE_VALID) && (pte & VGPU_PTE_DEVMEM) &&
@@ -176,25 +195,32 @@ static void vgpu_range_bounds(struct vgpu_vm *vm, struct vgpu_region *reg, unsig
 /*
  * Maps the range holding @addr, after migrating it to @loc (a tile index,
  * VGPU_LOC_SYSTEM, or VGPU_LOC_NONE).  @write: the access needs write
- * permission (without it a read-only VMA is mapped read-only).  *@out is
- * the range whenever one exists, even when its pages could not be had.
+ * permission (without it a read-only VMA is mapped read-only).  *@end is
+ * the end of the range it dealt with (0 if there was none): the caller's
+ * next address.  A range whose pages cannot be had (PROT_NONE) is removed
+ * again, so that only memory the device may reach has ranges.
  */
 int vgpu_map_at(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
-		bool write, int loc, struct drm_gpusvm_range **out)
+		bool write, int loc, unsigned long *end)
 {
+	/*
+	 * A read maps pages read-only, as a CPU read would fault them: the
+	 * zero page for untouched anonymous memory, the file's own page for a
+	 * private file mapping (a write fault would make private copies).
+	 */
 	struct drm_gpusvm_ctx ctx = {
 		.device_private_page_owner = vm->vdev,
 		.check_pages_threshold = SZ_64K,
 		.devmem_possible = true,
+		.read_only = !write,
 	};
 	struct drm_gpusvm *gpusvm = &vm->gpusvm;
-	bool migrated = false;
+	bool migrated = false, recreated = false, vma_read_only = false;
 	unsigned long lo, hi;
 	int tries, err = -EBUSY;
 
 	lockdep_assert_held(&vm->lock);
-	if (out)
-		*out = NULL;
+	*end = 0;
 	vgpu_range_bounds(vm, reg, addr, &lo, &hi);
 	for (tries = 0; tries < VGPU_MAP_TRIES; tries++) {
 		struct drm_gpusvm_range *range;
@@ -204,14 +230,18 @@ int vgpu_map_at(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
 		range = drm_gpusvm_range_find_or_insert(gpusvm, addr, lo, hi, &ctx);
 		if (IS_ERR(range)) {
 			err = PTR_ERR(range);
-			if (err == -EPERM && !write && !ctx.read_only) {
-				ctx.read_only = true;	/* a read-only VMA: map it so */
+			/*
+			 * No VM_WRITE: a read-only or a PROT_NONE VMA.  Which one
+			 * decides the errno, so try to map it read-only.
+			 */
+			if (err == -EPERM && !ctx.read_only) {
+				ctx.read_only = true;
+				vma_read_only = true;
 				continue;
 			}
 			return vgpu_fault_errno(err);
 		}
-		if (out)
-			*out = range;
+		*end = drm_gpusvm_range_end(range);
 		if (vgpu_range_unmapped(range)) {
 			vgpu_vm_gc(vm);		/* partly unmapped: collect, then a new one */
 			continue;
@@ -220,6 +250,8 @@ int vgpu_map_at(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
 		err = vgpu_pt_alloc(vm, vr);
 		if (err)
 			return err;
+		if (!ctx.read_only)
+			vgpu_drop_read_only_pages(vm, vr);
 
 		if (!migrated && loc >= 0 && range->flags.migrate_devmem)
 			vgpu_migrate_to_tile(vm, range, &vm->vdev->tiles[loc]);
@@ -240,23 +272,53 @@ int vgpu_map_at(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
 		}
 		if (err == -EAGAIN || err == -EBUSY)
 			continue;
+		if (err == -EFAULT || err == -EPERM) {
+			/*
+			 * The range may predate an mprotect or munmap that split
+			 * its VMA (the framework never splits a range): remove
+			 * it and let find_or_insert size a new one to the VMA at
+			 * @addr, once.  Failing again, the memory is not
+			 * accessible: no range is left for it.
+			 */
+			vgpu_range_remove_now(vm, range);
+			if (!recreated) {
+				recreated = true;
+				continue;
+			}
+			return err;
+		}
 		if (err)
 			return vgpu_fault_errno(err);
 
 		drm_gpusvm_notifier_lock(gpusvm);
 		valid = drm_gpusvm_pages_valid(gpusvm, &vr->pages) && !range->flags.unmapped;
-		if (valid)
+		if (valid) {
 			vgpu_pt_fill(vm, vr);
+			vr->vma_read_only = vma_read_only;
+		}
 		drm_gpusvm_notifier_unlock(gpusvm);
 		if (valid)
-			return 0;
+			return write && ctx.read_only ? -EPERM : 0;
 	}
 	return err;
+}
+
+/*
+ * Maps for write where the VMA allows it, else read-only: what a driver
+ * that cannot take faults later (IOCTL mode, prefetch) must do.
+ */
+int vgpu_map_writable(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long addr,
+		      int loc, unsigned long *end)
+{
+	int err = vgpu_map_at(vm, reg, addr, true, loc, end);
+
+	return err == -EPERM ? vgpu_map_at(vm, reg, addr, false, loc, end) : err;
 }
 
 int vgpu_handle_fault(struct vgpu_vm *vm, unsigned int tile, unsigned long addr, bool write)
 {
 	struct vgpu_region *reg = vgpu_region_find(vm, addr);
+	unsigned long end;
 	int loc;
 
 	if (!reg)
@@ -265,7 +327,7 @@ int vgpu_handle_fault(struct vgpu_vm *vm, unsigned int tile, unsigned long addr,
 	loc = vgpu_attr_loc(vm, addr);
 	if (loc == VGPU_LOC_FAULTING_TILE)
 		loc = tile;
-	return vgpu_map_at(vm, reg, addr, write, loc, NULL);
+	return vgpu_map_at(vm, reg, addr, write, loc, &end);
 }
 
 /* Whether the range at @addr exists with valid pages and translations. */
@@ -278,8 +340,9 @@ static bool vgpu_range_ready(struct vgpu_vm *vm, unsigned long addr, unsigned lo
 	vr = vgpu_range_lookup(vm, addr);
 	if (vr) {
 		*end = drm_gpusvm_range_end(&vr->base);
-		ready = vr->pt && (vr->pt[(addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT] &
-				   VGPU_PTE_VALID) &&
+		u64 pte = vr->pt ? vr->pt[(addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT] : 0;
+
+		ready = (pte & VGPU_PTE_VALID) && ((pte & VGPU_PTE_WRITE) || vr->vma_read_only) &&
 			drm_gpusvm_pages_valid(&vm->gpusvm, &vr->pages);
 	}
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);
@@ -296,7 +359,6 @@ static int vgpu_build_region(struct vgpu_vm *vm, struct vgpu_region *reg, bool e
 	unsigned long addr = reg->start;
 
 	while (addr < reg->end) {
-		struct drm_gpusvm_range *range;
 		unsigned long vstart, end = 0;
 		int loc, err;
 
@@ -315,13 +377,13 @@ static int vgpu_build_region(struct vgpu_vm *vm, struct vgpu_region *reg, bool e
 		loc = vgpu_attr_loc(vm, addr);
 		if (loc == VGPU_LOC_FAULTING_TILE)
 			loc = 0;
-		err = vgpu_map_at(vm, reg, addr, false, loc, &range);
+		err = vgpu_map_writable(vm, reg, addr, loc, &end);
 		if (!err)
 			atomic64_inc(&vm->counters.revalidations);
 		else if (err != -EFAULT)
 			return err;
 		/* Mapped, or a PROT_NONE part the device must not reach: go on. */
-		addr = range ? drm_gpusvm_range_end(range) : addr + PAGE_SIZE;
+		addr = end ?: addr + PAGE_SIZE;
 	}
 	return 0;
 }
@@ -376,27 +438,25 @@ int vgpu_prefetch(struct vgpu_vm *vm, unsigned long start, unsigned long end, in
 	if (!reg || end > reg->end)
 		return -EINVAL;
 	while (addr < end) {
-		struct drm_gpusvm_range *range;
-		unsigned long vstart;
+		unsigned long vstart, rend;
+		struct vgpu_range *vr;
 		int err;
 
 		vstart = drm_gpusvm_find_vma_start(&vm->gpusvm, addr, end);
 		if (vstart == ULONG_MAX || vstart >= end)
 			break;
 		addr = max(addr, vstart);
-		err = vgpu_map_at(vm, reg, addr, false, loc, &range);
+		err = vgpu_map_writable(vm, reg, addr, loc, &rend);
 		if (err && err != -EFAULT)
 			return err;
-		if (!range) {
-			addr += PAGE_SIZE;
-			continue;
-		}
 		if (!err) {
 			drm_gpusvm_notifier_lock(&vm->gpusvm);
-			*moved += vgpu_count_at(vm, range, start, end, loc);
+			vr = vgpu_range_lookup(vm, addr);
+			if (vr)
+				*moved += vgpu_count_at(vm, &vr->base, start, end, loc);
 			drm_gpusvm_notifier_unlock(&vm->gpusvm);
 		}
-		addr = drm_gpusvm_range_end(range);
+		addr = rend ?: addr + PAGE_SIZE;
 	}
 	return 0;
 }

@@ -432,8 +432,9 @@ static u32 vgpu_page_state(struct vgpu_vm *vm, u64 pte)
 static int vgpu_ioctl_query_pages(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct drm_vgpu_query_pages *args = data;
+	bool untranslated = false;
 	struct vgpu_vm *vm;
-	u32 *out;
+	u32 *out, *where = NULL;
 	u32 i;
 	int err = 0;
 
@@ -458,12 +459,22 @@ static int vgpu_ioctl_query_pages(struct drm_device *drm, void *data, struct drm
 
 		if (vr && vr->pt)
 			out[i] = vgpu_page_state(vm, vr->pt[(addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT]);
+		untranslated |= out[i] == VGPU_PAGE_NONE;
 	}
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	/* Where the untranslated pages are, by the CPU's page table. */
+	if (untranslated) {
+		where = kvcalloc(args->npages, sizeof(*where), GFP_KERNEL);
+		err = where ? vgpu_snapshot(vm, args->start, args->npages, where) : -ENOMEM;
+		for (i = 0; !err && i < args->npages; i++)
+			if (out[i] == VGPU_PAGE_NONE && where[i] != VGPU_PAGE_NONE)
+				out[i] = where[i] | VGPU_PAGE_RESIDENT;
+	}
 	mutex_unlock(&vm->lock);
-	if (copy_to_user(u64_to_user_ptr(args->pages), out, args->npages * sizeof(*out)))
+	if (!err && copy_to_user(u64_to_user_ptr(args->pages), out, args->npages * sizeof(*out)))
 		err = -EFAULT;
 out_free:
+	kvfree(where);
 	kvfree(out);
 	vgpu_vm_put(vm);
 	return err;
@@ -552,7 +563,8 @@ static int vgpu_ioctl_query_counters(struct drm_device *drm, void *data, struct 
 		.pages_to_devmem = atomic64_read(&vdev->counters.pages_to_devmem) - vm->base_to_devmem,
 		.pages_to_ram = atomic64_read(&vdev->counters.pages_to_ram) - vm->base_to_ram,
 		.invalidations = atomic64_read(&vm->counters.invalidations),
-		.evictions = atomic64_read(&vm->counters.evictions),
+		.evictions = atomic64_read(&vm->counters.evictions) +
+			     atomic64_read(&vdev->counters.evictions) - vm->base_evictions,
 		.gc_runs = atomic64_read(&vm->counters.gc_runs),
 		.revalidations = atomic64_read(&vm->counters.revalidations),
 		.mixed_retries = atomic64_read(&vm->counters.mixed_retries),

@@ -116,7 +116,7 @@ static const struct drm_gpusvm_ops vgpu_gpusvm_ops = {
 };
 
 /* Removes one range: translations, DMA mappings, then the range itself (vm->lock held). */
-static void vgpu_range_destroy(struct vgpu_vm *vm, struct drm_gpusvm_range *range)
+void vgpu_range_remove_now(struct vgpu_vm *vm, struct drm_gpusvm_range *range)
 {
 	struct drm_gpusvm_ctx ctx = {};
 	struct vgpu_range *vr = to_vgpu_range(range);
@@ -145,7 +145,7 @@ void vgpu_vm_gc(struct vgpu_vm *vm)
 		spin_unlock(&vm->gc_lock);
 		if (!vr)
 			break;
-		vgpu_range_destroy(vm, &vr->base);
+		vgpu_range_remove_now(vm, &vr->base);
 		removed = true;
 	}
 	if (removed)
@@ -268,7 +268,7 @@ static void vgpu_ranges_destroy(struct vgpu_vm *vm, unsigned long start, unsigne
 		struct drm_gpusvm_range *range, *next;
 
 		drm_gpusvm_for_each_range_safe(range, next, notifier, start, end)
-			vgpu_range_destroy(vm, range);
+			vgpu_range_remove_now(vm, range);
 	}
 }
 
@@ -308,6 +308,7 @@ struct vgpu_vm *vgpu_vm_create(struct vgpu_device *vdev, u32 mode)
 	vm->fence_context = dma_fence_context_alloc(1);
 	vm->base_to_devmem = atomic64_read(&vdev->counters.pages_to_devmem);
 	vm->base_to_ram = atomic64_read(&vdev->counters.pages_to_ram);
+	vm->base_evictions = atomic64_read(&vdev->counters.evictions);
 
 	for (t = 0; t < vdev->num_tiles; t++) {
 		err = vgpu_tile_pagemap_get(&vdev->tiles[t]);

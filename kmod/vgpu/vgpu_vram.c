@@ -118,7 +118,7 @@ static int vgpu_copy(struct page **pages, struct drm_pagemap_addr *addrs,
 			return -EINVAL;
 		tile = vgpu_page_tile(pages[i]);
 		counters = &tile->vdev->counters;
-		if (addrs[i].proto != DRM_INTERCONNECT_SYSTEM) {
+		if (addrs[i].addr && addrs[i].proto != DRM_INTERCONNECT_SYSTEM) {
 			atomic64_inc(&counters->copy_refusals);
 			drm_dbg(&tile->vdev->drm,
 				"copy %s: the system side is a device address (protocol %u): refused\n",
@@ -126,6 +126,19 @@ static int vgpu_copy(struct page **pages, struct drm_pagemap_addr *addrs,
 			return -EINVAL;
 		}
 		dev_ptr = vgpu_tile_page_ptr(tile, pages[i]);
+		if (!to_ram && !addrs[i].addr) {
+			/*
+			 * No source page (never touched): device memory reads as
+			 * zero.  Its order is the destination folio's (an empty
+			 * THP-sized source gets a device THP; no address, no order).
+			 */
+			n = folio_nr_pages(page_folio(pages[i]));
+			if (i + n > npages)
+				return -EINVAL;
+			memset(dev_ptr, 0, n << PAGE_SHIFT);
+			atomic64_add(n, &counters->pages_to_devmem);
+			continue;
+		}
 		sys_ptr = vgpu_sysaddr_ptr(tile->vdev->drm.dev, addrs[i].addr);
 		if (to_ram)
 			memcpy(sys_ptr, dev_ptr, n << PAGE_SHIFT);
@@ -155,7 +168,7 @@ static const struct drm_pagemap_devmem_ops vgpu_devmem_ops = {
 	.copy_to_ram = vgpu_copy_to_ram,
 };
 
-/* Takes a reference on the oldest evictable allocation other than @not. */
+/* Takes a reference on the oldest evictable allocation (of @mm; NULL: of anyone). */
 static struct vgpu_bo *vgpu_bo_oldest(struct vgpu_tile *tile, struct mm_struct *mm)
 {
 	struct vgpu_bo *bo, *found = NULL;
@@ -202,6 +215,7 @@ static int vgpu_tile_make_room(struct vgpu_tile *tile, unsigned long npages, uns
 		if (!victim)
 			return -ENOSPC;
 		/* No mmap lock needed: eviction goes by device pfn. */
+		atomic64_inc(&tile->vdev->counters.evictions);
 		drm_pagemap_evict_to_ram(&victim->devmem);
 		kref_put(&victim->ref, vgpu_bo_free);
 	}

@@ -424,7 +424,10 @@ int vgpu_arg_ctx_setup(struct vgpu_arg_ctx *c, int fd, int other_fd, char *buf)
 	    (ret = __vgpu_bind(fd, c->vm, VGPU_BIND_MAP,
 			       (uintptr_t)buf + ARG_PAGE_NO_ACCESS * c->page_size, c->page_size)))
 		return ret;
-	/* A device access, so that ranges exist for QUERY_RANGES to write out. */
+	/*
+	 * A device access, so that ranges exist for QUERY_RANGES to write out:
+	 * into the two free pages, the room there is before the read-only one.
+	 */
 	return __vgpu_read(fd, c->vm, 0, buf, buf + ARG_PAGE_FREE * c->page_size,
-			   ARG_REGION_PAGES * c->page_size);
+			   (ARG_PAGE_READ_ONLY - ARG_PAGE_FREE) * c->page_size);
 }

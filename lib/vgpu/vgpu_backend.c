@@ -325,6 +325,13 @@ static int vgpu_prefer(struct svm_dev *dev, void *addr, size_t len, enum svm_loc
 static void decode_page(const struct vgpu_svm_state *s, uint32_t page, uint8_t cpu,
 			struct svm_page_state *out)
 {
+	/* Not mapped by the device, but the driver knows where it lives. */
+	if (page & VGPU_PAGE_RESIDENT) {
+		out->where = (page & VGPU_PAGE_WHERE_MASK) == VGPU_PAGE_SYSTEM ? SVM_RES_SYSTEM :
+			     VGPU_PAGE_TILE_OF(page) == s->tile ? SVM_RES_LOCAL : SVM_RES_REMOTE;
+		out->prot = 0;
+		return;
+	}
 	switch (page & VGPU_PAGE_WHERE_MASK) {
 	case VGPU_PAGE_SYSTEM:
 		out->where = SVM_RES_SYSTEM;
