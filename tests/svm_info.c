@@ -9,17 +9,22 @@
  */
 #include <ctype.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
 #include "igt_core.h"
 #include "igt_device.h"
+#include "util.h"
 #include "svm/svm_caps.h"
+#include "vgpu/vgpu_device.h"
+#include "vgpu/vgpu_ioctl.h"
 #include "xe/xe_query.h"
 
-IGT_TEST_DESCRIPTION("Lists SVM-capable devices (xe, amdgpu, amdkfd, test_hmm) and their SVM capabilities.");
+IGT_TEST_DESCRIPTION("Lists SVM-capable devices (xe, amdgpu, amdkfd, test_hmm, vgpu) and their SVM capabilities.");
 
 static void print_device(const struct igt_device_info *d)
 {
@@ -138,6 +143,67 @@ static void report_dmirror(const struct igt_device_info *d)
 	igt_assert_eq(caps.snapshot, 0);
 }
 
+/* A module parameter's value as a number; false when it is absent or not one. */
+static bool param_value(const struct vgpu_param *params, int n, const char *name, uint64_t *out)
+{
+	for (int i = 0; i < n; i++) {
+		char *end;
+
+		if (strcmp(params[i].name, name))
+			continue;
+		*out = strtoull(params[i].value, &end, 0);
+		return end != params[i].value && !*end;
+	}
+	return false;
+}
+
+static void report_vgpu(const struct igt_device_info *d)
+{
+	struct drm_vgpu_device_query q;
+	struct vgpu_param params[32];
+	uint64_t ps = (uint64_t)sysconf(_SC_PAGESIZE), v;
+	char chunks[128] = "";
+	int fd = open_device(d);
+	int ret = __vgpu_device_query(fd, &q), n;
+
+	close(fd);
+	print_device(d);
+	igt_assert_f(ret == 0, "DEVICE_QUERY failed: %s\n", strerror(-ret));
+	for (uint32_t i = 0; i < q.num_chunks && i < VGPU_MAX_CHUNKS; i++)
+		snprintf(chunks + strlen(chunks), sizeof(chunks) - strlen(chunks), "%s%" PRIu64 "K",
+			 i ? " " : "", (uint64_t)q.chunk_sizes[i] >> 10);
+	igt_info("  vgpu device %u: %u tile(s), %" PRIu64 " MiB of device memory per tile, "
+		 "page size %" PRIu64 ", chunk sizes %s\n", q.device_index, q.num_tiles,
+		 (uint64_t)q.vram_per_tile >> 20, (uint64_t)q.page_size, chunks);
+	n = vgpu_module_params(params, ARRAY_SIZE(params));
+	if (n < 0)
+		igt_info("  module parameters: not readable (%s)\n", strerror(-n));
+	for (int i = 0; i < n; i++)
+		igt_info("  module parameter %s = %s\n", params[i].name, params[i].value);
+
+	igt_assert_f(q.num_tiles >= 1 && q.num_tiles <= VGPU_MAX_TILES, "%u tiles\n", q.num_tiles);
+	igt_assert_f(q.page_size == ps, "page size %" PRIu64 ", the CPU's is %" PRIu64 "\n",
+		     (uint64_t)q.page_size, ps);
+	igt_assert_f(q.vram_per_tile && !(q.vram_per_tile % ps), "%" PRIu64 " bytes of device "
+		     "memory per tile\n", (uint64_t)q.vram_per_tile);
+	igt_assert_f(q.num_chunks >= 1 && q.num_chunks <= VGPU_MAX_CHUNKS, "%u chunk sizes\n",
+		     q.num_chunks);
+	for (uint32_t i = 0; i < q.num_chunks; i++) {
+		uint64_t c = q.chunk_sizes[i];
+
+		igt_assert_f(c >= ps && !(c & (c - 1)) && (!i || c < q.chunk_sizes[i - 1]),
+			     "chunk sizes %s: each must be a power of two of at least a page, "
+			     "largest first\n", chunks);
+	}
+	/* The topology the module was asked for is what the device reports. */
+	if (n > 0 && param_value(params, n, "tiles", &v))
+		igt_assert_f(v == q.num_tiles, "module parameter tiles=%" PRIu64 ", the device "
+			     "reports %u\n", v, q.num_tiles);
+	if (n > 0 && param_value(params, n, "vram_mb", &v))
+		igt_assert_f(v << 20 == q.vram_per_tile, "module parameter vram_mb=%" PRIu64 ", the "
+			     "device reports %" PRIu64 " bytes\n", v, (uint64_t)q.vram_per_tile);
+}
+
 static const struct {
 	const char *name;
 	enum igt_dev_kind kind;
@@ -148,6 +214,7 @@ static const struct {
 	{ "amdgpu", IGT_DEV_DRM_RENDER, "amdgpu", report_amdgpu },
 	{ "kfd", IGT_DEV_KFD, NULL, report_kfd },
 	{ "hmm-dmirror", IGT_DEV_HMM_DMIRROR, NULL, report_dmirror },
+	{ "vgpu", IGT_DEV_DRM_RENDER, VGPU_DRIVER_NAME, report_vgpu },
 };
 
 /**
@@ -177,6 +244,14 @@ static const struct {
  * Description: For each /dev/hmm_dmirrorN of the kernel's test_hmm module:
  *              which ioctl numbering applies and whether a SNAPSHOT works.
  * Functionality: capability query, hmm
+ *
+ * SUBTEST: vgpu
+ * Description: For each render node of the suite's virtual SVM GPU
+ *              (kmod/vgpu): its tiles, device memory per tile, page size
+ *              and drm_gpusvm chunk sizes (DEVICE_QUERY), and every module
+ *              parameter, the bug knobs included; checks the answers are
+ *              plausible and agree with the tiles and vram_mb parameters.
+ * Functionality: capability query, vgpu
  */
 igt_main
 {

@@ -3,10 +3,10 @@
  * svm_dev: the backend-neutral view of a device that shares the CPU's
  * virtual address space, and the contract every backend keeps.  Scenarios
  * (svm_catalog.h) are written once against it; each backend fills in an ops
- * table: lib/hmm (the kernel's test_hmm device) and lib/xe today; amdkfd,
- * amdgpu's drm_gpusvm port and our virtual SVM GPU are to come (no lib/kfd,
- * lib/amdgpu or lib/vgpu yet).  docs/adding-a-backend.md walks through
- * adding one.
+ * table: lib/hmm (the kernel's test_hmm device), lib/xe and lib/vgpu (our
+ * virtual SVM GPU on the real drm_gpusvm) today; amdkfd and amdgpu's
+ * drm_gpusvm port are to come (no lib/kfd or lib/amdgpu yet).
+ * docs/adding-a-backend.md walks through adding one.
  *
  * Addresses are CPU virtual addresses of the calling process.  "GPU" means
  * the device: for test_hmm a device access is the kernel mirroring the
