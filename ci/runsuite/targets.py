@@ -98,12 +98,39 @@ def needs_vm_kernel(release):
 OUT_OF_TREE_TAINT = (r"loading out-of-tree module taints kernel\.$",)
 
 
-def vm_target(name, release, description):
-    """A kernel release in QEMU (ci/vm): the whole run nested in one boot."""
-    return Target(name, "Linux %s in QEMU %s (ci/vm)" % (release, description),
-                  needs_vm_kernel(release),
-                  ("{root}/ci/vm/run", "--release", release, "--results", "{results}",
-                   "--console-log", "{console}", "--timeout", "{timeout}",
+def needs_kmod(release, kernel_check):
+    """The release's kernel, and the suite's modules built against it
+    (ci/vm/build-kmod --cached-only: ci/suite and ci/test build them)."""
+    def check(tests_dir=None):
+        ok, reason = kernel_check(tests_dir)
+        if not ok:
+            return ok, reason
+        try:
+            p = subprocess.run([os.path.join(REPO_ROOT, "ci", "vm", "build-kmod"),
+                                "--release", release, "--cached-only"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return False, "ci/vm/build-kmod --cached-only failed: %s" % e
+        if p.returncode == 0:
+            return True, reason + ", the suite's modules built"
+        lines = [l for l in p.stderr.splitlines() if l.strip()]
+        return False, lines[-1] if lines else "build-kmod --cached-only exited %d" % p.returncode
+    return check
+
+
+def vm_target(name, release, description, suite_modules=False):
+    """A kernel release in QEMU (ci/vm): the whole run nested in one boot;
+    with @suite_modules the release's modules and ours (kmod/) are loaded
+    before the run and unloaded after it."""
+    check = needs_vm_kernel(release)
+    extra = ()
+    if suite_modules:
+        check = needs_kmod(release, check)
+        extra = ("--suite-modules",)
+    return Target(name, "Linux %s in QEMU %s (ci/vm)" % (release, description), check,
+                  ("{root}/ci/vm/run", "--release", release) + extra +
+                  ("--results", "{results}", "--console-log", "{console}", "--timeout", "{timeout}",
                    "--append", "hugepages=16", "--"),
                   nested=True, benign_dmesg=GUEST_CLOCK_NOISE + OUT_OF_TREE_TAINT)
 
@@ -151,7 +178,8 @@ GUEST_CLOCK_NOISE = (
 TARGETS = [
     Target("host", "the real kernel and devices of this machine", always_available),
     vm_target("vm", "6.12", "with the kernel's test_hmm devices"),
-    vm_target("vm-7.3", "7.3", "with the kernel's test_hmm devices"),
+    vm_target("vm-7.3", "7.3", "with the kernel's test_hmm devices and the virtual SVM GPU (kmod/vgpu)",
+              suite_modules=True),
     vdev_target("xe-lnl", "integrated, main + media GT, no VRAM, faults"),
     vdev_target("xe-bmg", "one tile, main + media GT, VRAM, 4K pages"),
     vdev_target("xe-pvc", "two tiles, VRAM per tile, needs 64K, 57-bit VA"),

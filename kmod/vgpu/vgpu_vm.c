@@ -75,7 +75,7 @@ static void vgpu_gc_add(struct vgpu_vm *vm, struct vgpu_range *vr)
 	if (list_empty(&vr->gc_link))
 		list_add_tail(&vr->gc_link, &vm->gc_list);
 	spin_unlock(&vm->gc_lock);
-	queue_work(system_unbound_wq, &vm->gc_work);
+	queue_work(system_dfl_wq, &vm->gc_work);
 }
 
 /*

@@ -185,8 +185,8 @@ const struct vgpu_arg_check vgpu_arg_checks[] = {
 	  { PF(start, V_BUF, ARG_PAGE_REGION, 8) } },
 	{ "prefetch-size-zero", A_PREFETCH, EINVAL, "picked: size 0 is -EINVAL",
 	  { PF(size, V_CONST, 0, 0) } },
-	{ "prefetch-outside-regions", A_PREFETCH, EFAULT,
-	  "picked: as a job, only what a MAP declared (-EFAULT)",
+	{ "prefetch-outside-regions", A_PREFETCH, EINVAL,
+	  "the range must lie inside one region bound by MAP",
 	  { PF(start, V_BUF, ARG_PAGE_FREE, 0), PF(size, V_PAGES, 1, 0) } },
 
 	/* EVICT */
