@@ -164,7 +164,6 @@ struct vgpu_vm {
 	struct workqueue_struct *wq;	/* async jobs, in order */
 	u64 fence_context;
 	atomic64_t fence_seqno;
-	spinlock_t fence_lock;
 	struct vgpu_vm_counters counters;
 	s64 base_to_devmem, base_to_ram, base_evictions;	/* device counters when the VM was made */
 	bool pagemaps_held[VGPU_MAX_TILES];

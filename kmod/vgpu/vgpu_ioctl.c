@@ -139,6 +139,12 @@ out_put:
 /* An asynchronous job: its fence is the sync_file user space waits on. */
 struct vgpu_job {
 	struct dma_fence fence;		/* first: the fence's release frees the job */
+	/*
+	 * The fence's lock lives as long as the fence, in the job: a sync_file
+	 * may hold the fence after the VM is gone (found by KASAN: a lock in
+	 * the VM was used after free by sync_file_release()).
+	 */
+	spinlock_t lock;
 	struct work_struct work;
 	struct vgpu_vm *vm;
 	struct drm_vgpu_exec args;
@@ -224,7 +230,8 @@ static int vgpu_job_submit(struct vgpu_vm *vm, const struct drm_vgpu_exec *args,
 		kfree(job);
 		return fd;
 	}
-	dma_fence_init(&job->fence, &vgpu_fence_ops, &vm->fence_lock, vm->fence_context,
+	spin_lock_init(&job->lock);
+	dma_fence_init(&job->fence, &vgpu_fence_ops, &job->lock, vm->fence_context,
 		       atomic64_inc_return(&vm->fence_seqno));
 	sync = sync_file_create(&job->fence);
 	if (!sync) {

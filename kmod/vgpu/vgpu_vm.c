@@ -304,7 +304,6 @@ struct vgpu_vm *vgpu_vm_create(struct vgpu_device *vdev, u32 mode)
 	spin_lock_init(&vm->gc_lock);
 	INIT_LIST_HEAD(&vm->gc_list);
 	INIT_WORK(&vm->gc_work, vgpu_gc_work);
-	spin_lock_init(&vm->fence_lock);
 	vm->fence_context = dma_fence_context_alloc(1);
 	vm->base_to_devmem = atomic64_read(&vdev->counters.pages_to_devmem);
 	vm->base_to_ram = atomic64_read(&vdev->counters.pages_to_ram);
