@@ -206,6 +206,7 @@ int vgpu_map_writable(struct vgpu_vm *vm, struct vgpu_region *reg, unsigned long
 		      int loc, unsigned long *end);
 int vgpu_handle_fault(struct vgpu_vm *vm, unsigned int tile, unsigned long addr, bool write);
 int vgpu_revalidate(struct vgpu_vm *vm);
+int vgpu_region_build(struct vgpu_vm *vm, unsigned long start);
 int vgpu_prefetch(struct vgpu_vm *vm, unsigned long start, unsigned long end, int loc, u64 *moved);
 int vgpu_evict_range(struct vgpu_vm *vm, unsigned long start, unsigned long end);
 

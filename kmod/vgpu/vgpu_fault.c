@@ -388,6 +388,22 @@ static int vgpu_build_region(struct vgpu_vm *vm, struct vgpu_region *reg, bool e
 	return 0;
 }
 
+/* IOCTL mode, at BIND: map the new region at @start (vm->lock held). */
+int vgpu_region_build(struct vgpu_vm *vm, unsigned long start)
+{
+	struct vgpu_region *reg = vgpu_region_find(vm, start);
+	int err;
+
+	lockdep_assert_held(&vm->lock);
+	vgpu_vm_gc(vm);
+	if (!reg)
+		return -ENOENT;
+	err = vgpu_build_region(vm, reg, false);
+	if (!err)
+		reg->built = true;
+	return err;
+}
+
 /* IOCTL mode, before a job: map again what the CPU side invalidated. */
 int vgpu_revalidate(struct vgpu_vm *vm)
 {

@@ -120,10 +120,9 @@ static int vgpu_ioctl_bind(struct drm_device *drm, void *data, struct drm_file *
 		goto out_put;
 	if (args->op == VGPU_BIND_MAP) {
 		err = vgpu_region_map(vm, args->start, args->start + args->size);
-		/* IOCTL mode maps eagerly: the next revalidation builds the region. */
+		/* IOCTL mode maps eagerly: this region now, the others as they were. */
 		if (!err && vm->mode == VGPU_VM_MODE_IOCTL) {
-			WRITE_ONCE(vm->stale, true);
-			err = vgpu_revalidate(vm);
+			err = vgpu_region_build(vm, args->start);
 			if (err)
 				vgpu_region_unmap(vm, args->start, args->start + args->size);
 		}
