@@ -123,6 +123,7 @@ struct vgpu_range {
 	struct page **pinned;		/* bug_no_zap: system pages a stale entry may still use */
 	unsigned long npages;
 	bool vma_read_only;		/* mapped read-only because its VMA is */
+	bool dead;			/* being removed: the notifier must not queue it again */
 };
 
 static inline struct vgpu_range *to_vgpu_range(struct drm_gpusvm_range *r)

@@ -103,7 +103,8 @@ static void vgpu_invalidate(struct drm_gpusvm *gpusvm, struct drm_gpusvm_notifie
 		drm_gpusvm_unmap_pages(gpusvm, &vr->pages, drm_gpusvm_range_size(r) >> PAGE_SHIFT, &ctx);
 		if (mmu_range->event == MMU_NOTIFY_UNMAP) {
 			drm_gpusvm_range_set_unmapped(r, &vr->pages, 1, mmu_range);
-			vgpu_gc_add(vm, vr);
+			if (!vr->dead)
+				vgpu_gc_add(vm, vr);
 		}
 		WRITE_ONCE(vm->stale, true);
 	}
@@ -121,12 +122,20 @@ void vgpu_range_remove_now(struct vgpu_vm *vm, struct drm_gpusvm_range *range)
 	struct drm_gpusvm_ctx ctx = {};
 	struct vgpu_range *vr = to_vgpu_range(range);
 
+	/*
+	 * Until drm_gpusvm_range_remove() takes it out of the tree an UNMAP can
+	 * still find the range; marked dead under the notifier lock, it is not
+	 * queued for the collector again (it would be, after it is freed: the
+	 * likely cause of a WARN seen once under KASAN, the collector removing
+	 * a range that had no notifier).
+	 */
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	vr->dead = true;
+	vgpu_pt_zap(vr);
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
 	spin_lock(&vm->gc_lock);
 	list_del_init(&vr->gc_link);
 	spin_unlock(&vm->gc_lock);
-	drm_gpusvm_notifier_lock(&vm->gpusvm);
-	vgpu_pt_zap(vr);
-	drm_gpusvm_notifier_unlock(&vm->gpusvm);
 	drm_gpusvm_unmap_pages(&vm->gpusvm, &vr->pages, drm_gpusvm_range_size(range) >> PAGE_SHIFT, &ctx);
 	drm_gpusvm_range_remove(&vm->gpusvm, range);
 }
