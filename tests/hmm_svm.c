@@ -108,8 +108,8 @@ static void expect_snapshot(struct svm_dev *dev, const void *addr, size_t npages
 			     hmm_prot_name(want[i], want_name, sizeof(want_name)));
 }
 
-/* Same, every page @want. */
-static void expect_snapshot_all(struct svm_dev *dev, const void *addr, size_t npages,
+/* Same, every page @want (hmm_svm_73.c uses it too: hmm_svm_73.h). */
+void expect_snapshot_all(struct svm_dev *dev, const void *addr, size_t npages,
 				uint8_t want, const char *what)
 {
 	uint8_t *bytes = scn_scratch(npages);

@@ -71,16 +71,6 @@ static uint8_t *snapshot(struct svm_dev *dev, const void *addr, size_t npages)
 	return raw;
 }
 
-static void expect_all(struct svm_dev *dev, const void *addr, size_t npages, uint8_t want,
-		       const char *what)
-{
-	uint8_t *raw = snapshot(dev, addr, npages);
-
-	for (size_t i = 0; i < npages; i++)
-		igt_assert_f(raw[i] == want, "%s: page %zu is %#04x (%s), expected %#04x (%s)\n",
-			     what, i, raw[i], prot_name(raw[i]), want, prot_name(want));
-}
-
 /* A system page: mapped (read or write), of kind "system" or the zero page. */
 static bool in_system(uint8_t raw)
 {
@@ -239,9 +229,9 @@ static void dev_thp_migrate_empty(struct svm_scenario_ctx *ctx)
 
 	require_device_thp(ctx);
 	p = thp_range(PROT_READ, true);
-	expect_all(ctx->dev, p, thp_pages(ctx), HMM_DMIRROR_PROT_NONE, "the untouched range");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), HMM_DMIRROR_PROT_NONE, "the untouched range");
 	migrate_thp(ctx, ctx->dev, p, NULL);
-	expect_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_R | PMD, "after migration");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_R | PMD, "after migration");
 	scn_check_zero(p, SZ_2M, "the CPU's read of the migrated range");
 	expect_in_system(ctx->dev, p, thp_pages(ctx), "after the CPU's reads");
 }
@@ -262,7 +252,7 @@ static void dev_thp_migrate_huge_zero(struct svm_scenario_ctx *ctx)
 	require_device_thp(ctx);
 	p = huge_zero_range(ctx);
 	migrate_thp(ctx, ctx->dev, p, NULL);
-	expect_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_R | PMD, "after migration");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_R | PMD, "after migration");
 	scn_check_zero(p, SZ_2M, "the CPU's read of the migrated range");
 	expect_in_system(ctx->dev, p, thp_pages(ctx), "after the CPU's reads");
 }
@@ -285,7 +275,7 @@ static void dev_thp_migrate_free(struct svm_scenario_ctx *ctx)
 	p = thp_filled(want);
 	memset(zero, 0, ps);
 	migrate_thp(ctx, ctx->dev, p, want);
-	expect_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_W | PMD, "after migration");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_W | PMD, "after migration");
 	igt_assert_f(!madvise(p, SZ_2M, MADV_FREE), "MADV_FREE of the migrated huge page: %s\n",
 		     strerror(errno));
 	for (size_t i = 0; i < thp_pages(ctx); i++) {
@@ -340,10 +330,10 @@ static void dev_thp_migrate_fault(struct svm_scenario_ctx *ctx)
 	igt_require_f(!madvise(p, SZ_2M, MADV_COLLAPSE), "MADV_COLLAPSE of 2 MiB of data: %s\n",
 		      strerror(errno));
 	scn_require_thp(p, SZ_2M);
-	expect_all(ctx->dev, p, thp_pages(ctx), PROT_W | PMD, "the collapsed range");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), PROT_W | PMD, "the collapsed range");
 
 	migrate_thp(ctx, ctx->dev, p, want);
-	expect_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_W | PMD, "after migration");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), LOCAL | PROT_W | PMD, "after migration");
 	fd = scn_track_fd(open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC));
 	for (size_t i = 0; i < thp_pages(ctx); i++) {
 		uint64_t entry = pagemap_entry(fd, p + i * ps, ps);
@@ -387,7 +377,7 @@ static void dev_thp_fail_alloc(struct svm_scenario_ctx *ctx)
 
 	hmm_dmirror_set_flags(dev, HMM_DMIRROR_FLAG_FAIL_ALLOC);
 	migrate_thp(ctx, dev, p, want);
-	expect_all(dev, p, thp_pages(ctx), LOCAL | PROT_W, "after migration with FAIL_ALLOC");
+	expect_snapshot_all(dev, p, thp_pages(ctx), LOCAL | PROT_W, "after migration with FAIL_ALLOC");
 	igt_assert_eq_u64(touch_one_page(ctx, dev, p, want, LOCAL | PROT_W), 1);
 	scn_check_same(p, want, SZ_2M, "the CPU's read of the whole range");
 	expect_in_system(dev, p, thp_pages(ctx), "after the CPU's reads");
@@ -428,7 +418,7 @@ static void fail_alloc_back(struct svm_scenario_ctx *ctx, bool by_cpu)
 	int ret;
 
 	migrate_thp(ctx, dev, p, want);
-	expect_all(dev, p, npages, LOCAL | PROT_W | PMD, "after migration");
+	expect_snapshot_all(dev, p, npages, LOCAL | PROT_W | PMD, "after migration");
 	hmm_dmirror_set_flags(dev, HMM_DMIRROR_FLAG_FAIL_ALLOC);
 	if (by_cpu) {
 		touch_one_page(ctx, dev, p, want, LOCAL | PROT_W);
@@ -436,7 +426,7 @@ static void fail_alloc_back(struct svm_scenario_ctx *ctx, bool by_cpu)
 		ret = __hmm_cmd(dev, HMM_DMIRROR_MIGRATE_TO_SYS, p, NULL, npages, &cmd);
 		igt_assert_f(ret == 0, "MIGRATE_TO_SYS with FAIL_ALLOC: %s\n", strerror(-ret));
 		igt_assert_eq_u64(cmd.cpages, npages);
-		expect_all(dev, p, npages, PROT_W, "after MIGRATE_TO_SYS with FAIL_ALLOC");
+		expect_snapshot_all(dev, p, npages, PROT_W, "after MIGRATE_TO_SYS with FAIL_ALLOC");
 	}
 	expect_no_pmd(dev, p, npages, "after the way back with FAIL_ALLOC");
 	scn_check_same(p, want, SZ_2M, "the CPU's read of the whole range");
@@ -469,7 +459,7 @@ static void dev_thp_fail_alloc_huge_zero(struct svm_scenario_ctx *ctx)
 
 	hmm_dmirror_set_flags(dev, HMM_DMIRROR_FLAG_FAIL_ALLOC);
 	migrate_thp(ctx, dev, p, NULL);
-	expect_all(dev, p, thp_pages(ctx), LOCAL | PROT_R, "after migration with FAIL_ALLOC");
+	expect_snapshot_all(dev, p, thp_pages(ctx), LOCAL | PROT_R, "after migration with FAIL_ALLOC");
 	igt_assert_eq_u64(touch_one_page(ctx, dev, p, NULL, LOCAL | PROT_R), 1);
 	scn_check_zero(p, SZ_2M, "the CPU's read of the whole range");
 	expect_in_system(dev, p, thp_pages(ctx), "after the CPU's reads");
@@ -542,7 +532,7 @@ static void read_unlocked_thp(struct svm_scenario_ctx *ctx)
 	memset(copy, 0xa5, SZ_2M);
 	hmm_dmirror_read_unlocked(ctx->dev, p, copy, thp_pages(ctx));
 	scn_check_same(copy, want, SZ_2M, "READ_UNLOCKED of the huge page");
-	expect_all(ctx->dev, p, thp_pages(ctx), PROT_W | PMD, "after READ_UNLOCKED");
+	expect_snapshot_all(ctx->dev, p, thp_pages(ctx), PROT_W | PMD, "after READ_UNLOCKED");
 	scn_gpu_check_same(ctx->dev, p, want, SZ_2M, "READ of the huge page");
 }
 

@@ -12,3 +12,7 @@
  * fixture opens before any of them runs.
  */
 void hmm_svm_73_subtests(struct svm_scenario_ctx *ctx);
+
+/* From hmm_svm.c: SNAPSHOT of @npages pages at @addr must be @want on every page. */
+void expect_snapshot_all(struct svm_dev *dev, const void *addr, size_t npages, uint8_t want,
+			 const char *what);
