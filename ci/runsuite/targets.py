@@ -67,6 +67,25 @@ def needs_qemu_and(*relpaths):
     return check
 
 
+def ask_cache(script, release):
+    """Runs ci/vm/SCRIPT --release RELEASE --cached-only: (True, its stdout)
+    when the cache has it, else (False, the script's last line of reason,
+    without its "SCRIPT: " prefix)."""
+    try:
+        p = subprocess.run([os.path.join(REPO_ROOT, "ci", "vm", script),
+                            "--release", release, "--cached-only"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, "ci/vm/%s --cached-only failed: %s" % (script, e)
+    if p.returncode == 0:
+        return True, p.stdout
+    prefix = script + ": "
+    lines = [l[len(prefix):] if l.startswith(prefix) else l
+             for l in p.stderr.splitlines() if l.strip()]
+    return False, lines[-1] if lines else "%s --cached-only exited %d" % (script, p.returncode)
+
+
 def needs_vm_kernel(release):
     """Availability check of a VM target: QEMU, the harness, and the
     release's kernel in the cache (ci/vm/run never builds one: ci/suite and
@@ -77,18 +96,10 @@ def needs_vm_kernel(release):
         ok, reason = files()
         if not ok:
             return ok, reason
-        try:
-            p = subprocess.run([os.path.join(REPO_ROOT, "ci", "vm", "build-kernel"),
-                                "--release", release, "--cached-only"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            return False, "ci/vm/build-kernel --cached-only failed: %s" % e
-        if p.returncode == 0:
-            return True, "kernel %s cached" % os.path.basename(os.path.dirname(p.stdout.strip()))
-        lines = [l[len("build-kernel: "):] if l.startswith("build-kernel: ") else l
-                 for l in p.stderr.splitlines() if l.strip()]
-        return False, lines[-1] if lines else "build-kernel --cached-only exited %d" % p.returncode
+        ok, out = ask_cache("build-kernel", release)
+        if not ok:
+            return False, out
+        return True, "kernel %s cached" % os.path.basename(os.path.dirname(out.strip()))
     return check
 
 
@@ -105,17 +116,8 @@ def needs_kmod(release, kernel_check):
         ok, reason = kernel_check(tests_dir)
         if not ok:
             return ok, reason
-        try:
-            p = subprocess.run([os.path.join(REPO_ROOT, "ci", "vm", "build-kmod"),
-                                "--release", release, "--cached-only"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            return False, "ci/vm/build-kmod --cached-only failed: %s" % e
-        if p.returncode == 0:
-            return True, reason + ", the suite's modules built"
-        lines = [l for l in p.stderr.splitlines() if l.strip()]
-        return False, lines[-1] if lines else "build-kmod --cached-only exited %d" % p.returncode
+        ok, out = ask_cache("build-kmod", release)
+        return (True, reason + ", the suite's modules built") if ok else (False, out)
     return check
 
 
