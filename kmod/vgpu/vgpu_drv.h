@@ -131,6 +131,12 @@ static inline struct vgpu_range *to_vgpu_range(struct drm_gpusvm_range *r)
 	return container_of(r, struct vgpu_range, base);
 }
 
+/* The device page table entry of @addr in @vr, 0 before it has a table (notifier lock held). */
+static inline u64 vgpu_pte_at(struct vgpu_range *vr, unsigned long addr)
+{
+	return vr->pt ? vr->pt[(addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT] : 0;
+}
+
 struct vgpu_region {
 	struct list_head link;
 	unsigned long start, end;
@@ -182,6 +188,7 @@ int vgpu_tile_pagemap_get(struct vgpu_tile *tile);
 struct vgpu_tile *vgpu_page_tile(struct page *page);
 void *vgpu_tile_page_ptr(struct vgpu_tile *tile, struct page *page);
 void *vgpu_devaddr_ptr(u64 addr);
+void *vgpu_sysaddr_ptr(struct device *dev, dma_addr_t addr);
 long vgpu_tile_evict_mm(struct vgpu_tile *tile, struct mm_struct *mm);
 
 /* vgpu_vm.c */

@@ -9,7 +9,6 @@
  * mode: the device never faults).
  */
 #include <linux/atomic.h>
-#include <linux/dma-direct.h>
 #include <linux/mm.h>
 
 #include "vgpu_drv.h"
@@ -24,20 +23,15 @@
 static void *vgpu_translate(struct vgpu_vm *vm, unsigned long addr, bool write, u64 *pte)
 {
 	struct vgpu_range *vr = vgpu_range_lookup(vm, addr);
-	unsigned long index;
 	void *base;
 
-	*pte = 0;
-	if (!vr || !vr->pt)
-		return NULL;
-	index = (addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT;
-	*pte = vr->pt[index];
+	*pte = vr ? vgpu_pte_at(vr, addr) : 0;
 	if (!(*pte & VGPU_PTE_VALID) || (write && !(*pte & VGPU_PTE_WRITE)))
 		return NULL;
 	if (*pte & VGPU_PTE_DEVMEM)
 		base = vgpu_devaddr_ptr(*pte & VGPU_PTE_ADDR_MASK);
 	else
-		base = phys_to_virt(dma_to_phys(vm->vdev->drm.dev, *pte & VGPU_PTE_ADDR_MASK));
+		base = vgpu_sysaddr_ptr(vm->vdev->drm.dev, *pte & VGPU_PTE_ADDR_MASK);
 	return base ? base + offset_in_page(addr) : NULL;
 }
 

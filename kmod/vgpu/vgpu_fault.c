@@ -155,7 +155,7 @@ static void vgpu_migrate_to_tile(struct vgpu_vm *vm, struct drm_gpusvm_range *ra
 
 	drm_gpusvm_notifier_lock(&vm->gpusvm);
 	/* Its first page there: a whole-range migration was done already. */
-	there = to_vgpu_range(range)->pt && vgpu_pte_on_tile(to_vgpu_range(range)->pt[0], tile);
+	there = vgpu_pte_on_tile(vgpu_pte_at(to_vgpu_range(range), drm_gpusvm_range_start(range)), tile);
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);
 	if (there)
 		return;
@@ -340,7 +340,7 @@ static bool vgpu_range_ready(struct vgpu_vm *vm, unsigned long addr, unsigned lo
 	vr = vgpu_range_lookup(vm, addr);
 	if (vr) {
 		*end = drm_gpusvm_range_end(&vr->base);
-		u64 pte = vr->pt ? vr->pt[(addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT] : 0;
+		u64 pte = vgpu_pte_at(vr, addr);
 
 		ready = (pte & VGPU_PTE_VALID) && ((pte & VGPU_PTE_WRITE) || vr->vma_read_only) &&
 			drm_gpusvm_pages_valid(&vm->gpusvm, &vr->pages);
@@ -429,12 +429,12 @@ static u64 vgpu_count_at(struct vgpu_vm *vm, struct drm_gpusvm_range *range,
 			 unsigned long start, unsigned long end, int loc)
 {
 	struct vgpu_range *vr = to_vgpu_range(range);
-	unsigned long rstart = drm_gpusvm_range_start(range);
-	unsigned long a = max(start, rstart), b = min(end, drm_gpusvm_range_end(range));
+	unsigned long a = max(start, drm_gpusvm_range_start(range));
+	unsigned long b = min(end, drm_gpusvm_range_end(range));
 	u64 n = 0;
 
-	for (; vr->pt && a < b; a += PAGE_SIZE) {
-		u64 pte = vr->pt[(a - rstart) >> PAGE_SHIFT];
+	for (; a < b; a += PAGE_SIZE) {
+		u64 pte = vgpu_pte_at(vr, a);
 
 		if (!(pte & VGPU_PTE_VALID))
 			continue;

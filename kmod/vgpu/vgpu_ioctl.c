@@ -463,8 +463,8 @@ static int vgpu_ioctl_query_pages(struct drm_device *drm, void *data, struct drm
 		unsigned long addr = args->start + ((u64)i << PAGE_SHIFT);
 		struct vgpu_range *vr = vgpu_range_lookup(vm, addr);
 
-		if (vr && vr->pt)
-			out[i] = vgpu_page_state(vm, vr->pt[(addr - drm_gpusvm_range_start(&vr->base)) >> PAGE_SHIFT]);
+		if (vr)
+			out[i] = vgpu_page_state(vm, vgpu_pte_at(vr, addr));
 		untranslated |= out[i] == VGPU_PAGE_NONE;
 	}
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);

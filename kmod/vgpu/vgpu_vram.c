@@ -53,7 +53,7 @@ void *vgpu_devaddr_ptr(u64 addr)
 }
 
 /* The CPU's view of a system-memory DMA address (dma-direct: no IOMMU). */
-static void *vgpu_sysaddr_ptr(struct device *dev, dma_addr_t addr)
+void *vgpu_sysaddr_ptr(struct device *dev, dma_addr_t addr)
 {
 	return phys_to_virt(dma_to_phys(dev, addr));
 }
