@@ -24,6 +24,30 @@ stop_tree() {
 	kill_tree "$pid" KILL
 }
 
+# group_alive PGID: some process of group PGID, other than a zombie, lives.
+group_alive() {
+	ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
+
+# stop_group PGID [GRACE_S]: SIGTERM to every process of group PGID (a job
+# started with job control on, so the leader of its own group), SIGKILL to
+# what is left after GRACE_S (default 10) seconds; returns once none lives.
+# A group reaches processes a walk of the tree misses: those forked while the
+# walk runs and those whose parent died first (make outliving its shell).
+stop_group() {
+	local pgid=$1 grace=${2:-10} i
+	kill -TERM -- -"$pgid" 2>/dev/null || return 0
+	for ((i = 0; i < grace * 10; i++)); do
+		group_alive "$pgid" || return 0
+		sleep 0.1
+	done
+	kill -KILL -- -"$pgid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		group_alive "$pgid" || return 0
+		sleep 0.1
+	done
+}
+
 # duration S: "4m05s" or "38s".
 duration() {
 	if [ "$1" -ge 60 ]; then printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); else printf '%ds' "$1"; fi
