@@ -15,6 +15,7 @@ One module per part, each using only those above it:
   results   a target's results directory and results.json
   nested    a nested target (the vm): run-suite again inside it, one boot
   run       running one target's jobs
+  lanes     the VM targets in a thread beside the local ones
   summary   the summary and its closing line
   cli       the command line and main()
 
@@ -37,5 +38,6 @@ from .entries import *   # noqa: F401,F403
 from .results import *   # noqa: F401,F403
 from .nested import *    # noqa: F401,F403
 from .run import *       # noqa: F401,F403
+from .lanes import *     # noqa: F401,F403
 from .summary import *   # noqa: F401,F403
 from .cli import *       # noqa: F401,F403

@@ -4,6 +4,8 @@ statuses (the test binaries' and its own) and the error that ends it with a
 usage status."""
 
 import os
+import sys
+import threading
 
 # This file is ci/runsuite/base.py.
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -18,3 +20,14 @@ EXIT_OK, EXIT_FAILED, EXIT_LOST, EXIT_USAGE = 0, 1, 3, IGT_EXIT_INVALID
 
 class UsageError(Exception):
     pass
+
+
+_output_lock = threading.Lock()
+
+
+def say(text):
+    """Writes @text and a newline to stdout in one piece and flushes: the VM
+    lane's thread and the main thread print side by side (lanes.py)."""
+    with _output_lock:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()

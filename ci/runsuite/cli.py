@@ -16,8 +16,9 @@ import argparse
 import re
 import sys
 
-from .base import EXIT_FAILED, EXIT_LOST, EXIT_OK, EXIT_USAGE, UsageError
+from .base import EXIT_FAILED, EXIT_LOST, EXIT_OK, EXIT_USAGE, UsageError, say
 from .jobs import Filters, build_jobs, read_test_list
+from .lanes import run_targets
 from .kmsg import BENIGN_DMESG, KMSG_PATH_ENV, Kmsg
 from .known import KnownLists
 from .process import Interrupted, stop_on_signals
@@ -71,6 +72,9 @@ def parse_args(argv):
                         "them; repeatable)")
     p.add_argument("--vdev-bug", metavar="MODEL", action="append", default=[],
                    help="vdev targets: turn this kernel-bug model on (repeatable; see vdev/README.md)")
+    p.add_argument("--serial", action="store_true",
+                   help="run one target at a time (default: the VM targets run beside the "
+                        "others, see lanes.py)")
     p.add_argument("--require-skip-reason", action="store_true",
                    help="a skip that prints no reason counts as a failure")
     p.add_argument("--as-target", metavar="NAME", help=argparse.SUPPRESS)
@@ -94,8 +98,8 @@ def crash_free_jobs(target, args, jobs):
     """The jobs less the subtests known to crash this target's kernel."""
     crashes = args.known_crashes.for_target(target.name)
     if crashes:
-        print("run-suite: %s: left out, known to crash the kernel: %s"
-              % (target.name, ", ".join(sorted(crashes))))
+        say("run-suite: %s: left out, known to crash the kernel: %s"
+            % (target.name, ", ".join(sorted(crashes))))
     return [j for j in jobs if j.name not in crashes]
 
 
@@ -119,12 +123,8 @@ def main(argv):
             prepare_results_dir(results_dir(args, target))
         jobs, problems = build_jobs(args.tests, binaries, filters)
         kmsg = Kmsg()
-        runs = []
-        for target in targets:
-            runs.append(run_target(target, args, crash_free_jobs(target, args, jobs), problems,
-                                   kmsg))
-            if runs[-1].interrupted:
-                break
+        runs = run_targets(targets, lambda target: run_target(
+            target, args, crash_free_jobs(target, args, jobs), problems, kmsg), args.serial)
     except UsageError as e:
         print("run-suite: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE

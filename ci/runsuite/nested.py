@@ -5,12 +5,11 @@ itself there (ENTRY_POINT) and adopts the results the inner run left."""
 import json
 import os
 import shutil
-import sys
 import time
 
-from .base import REPO_ROOT
+from .base import REPO_ROOT, say
 from .entries import make_entry
-from .process import Interrupted, run_process
+from .process import Interrupted, run_process, stopping
 from .results import TargetRun, problem_entries, read_text, results_dir, write_results
 
 # What the guest runs: this checkout's run-suite, as the host does.
@@ -89,14 +88,16 @@ def run_nested(target, args, jobs, problems):
     console = os.path.join(harness_dir, "console.log")
     cmd = nested_command(run, args, jobs, harness_dir, console)
     log_path = os.path.join(harness_dir, "run.log")
-    print("run-suite: %s: %s" % (target.name, " ".join(cmd)), flush=True)
+    say("run-suite: %s: %s" % (target.name, " ".join(cmd)))
     with open(log_path, "wb") as log:
         try:
             end = run_process(cmd, log, log, dict(os.environ), args.nested_timeout + 60)
         except Interrupted:     # run_process stopped the harness's group
-            run.interrupted = True
             end = None
-    sys.stdout.write(read_text(log_path))
+    if end is None or stopping.is_set():    # stopped by a signal, here or in the main thread
+        run.interrupted = True
+        end = None
+    say(read_text(log_path).rstrip("\n"))
     inner_dir = os.path.join(harness_dir, target.name)
     if os.path.isdir(inner_dir):
         for entry in os.listdir(inner_dir):
@@ -111,8 +112,8 @@ def run_nested(target, args, jobs, problems):
     # tests) get igt@runner@console.
     attributed = any(e.get("dmesg-warnings") for e in run.tests.values())
     if status == 3 and attributed:
-        print("run-suite: %s: the console warnings belong to the subtests marked "
-              "dmesg-warn/dmesg-fail (console: %s)" % (target.name, console))
+        say("run-suite: %s: the console warnings belong to the subtests marked "
+            "dmesg-warn/dmesg-fail (console: %s)" % (target.name, console))
     elif status in NESTED_HARNESS_STATUS or end.timed_out:
         reason = harness_reason(harness_dir) or NESTED_HARNESS_STATUS.get(
             status, "the nested run timed out")

@@ -5,6 +5,7 @@ that always ends it, and how a process ended."""
 import os
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from typing import Optional
@@ -30,6 +31,24 @@ def died_by_signal(returncode):
 
 class Interrupted(Exception):
     pass
+
+
+# A signal interrupts the main thread only; the VM lane's thread (lanes.py)
+# learns of it from `stopping`, and its running harness is stopped through
+# the registry of process groups run_process keeps.
+stopping = threading.Event()
+_running = set()
+_running_lock = threading.Lock()
+
+
+def stop_running():
+    """Sets `stopping` and sends SIGTERM to every group run_process is
+    waiting for (a harness then stops what it started, QEMU)."""
+    stopping.set()
+    with _running_lock:
+        groups = list(_running)
+    for pgid in groups:
+        kill_group(pgid, signal.SIGTERM)
 
 
 def _raise_interrupted(signum, _frame):
@@ -71,6 +90,8 @@ def run_process(cmd, stdout, stderr, env, timeout):
         stderr.write(("run-suite: cannot execute %s: %s\n" % (cmd[0], e)).encode())
         return ProcEnd(127, False, time.monotonic() - start)
     timed_out = False
+    with _running_lock:
+        _running.add(proc.pid)
     try:
         code = wait_or_none(proc, timeout)
         if code is None:
@@ -89,5 +110,7 @@ def run_process(cmd, stdout, stderr, env, timeout):
             wait_or_none(proc, REAP_TIMEOUT_S)
         raise
     finally:
+        with _running_lock:
+            _running.discard(proc.pid)
         kill_group(proc.pid, signal.SIGKILL)
     return ProcEnd(code, timed_out, time.monotonic() - start)

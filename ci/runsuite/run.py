@@ -5,7 +5,7 @@ order, with the target's command prefix and environment."""
 import os
 import time
 
-from .base import IGT_EXIT_ABORT, IGT_EXIT_SKIP
+from .base import IGT_EXIT_ABORT, IGT_EXIT_SKIP, say
 from .entries import job_entries, make_entry, time_attr
 from .jobs import piglit_name
 from .kmsg import VDEV_RUN_ID
@@ -107,15 +107,14 @@ def run_jobs(run, args, jobs, kmsg):
         done = i + 1
         run.tests.update(entries)
         job_runtime(runtimes, job.binary, end.elapsed)
-        print(progress_line(i, jobs, run, entries, end), flush=True)
+        say(progress_line(i, jobs, run, entries, end))
         skipped = skipped_by_fixture(job, entries, end)
         if skipped:
             fixture_skips[job.binary] = fixture_skip_entry(job, i, skipped)
             others = sum(1 for j in jobs[i + 1:] if j.binary == job.binary)
             if others:
-                print("run-suite: %s: igt@%s: its other %d subtests skip without running: "
-                      "a fixture skipped all of them" % (run.target.name, job.binary, others),
-                      flush=True)
+                say("run-suite: %s: igt@%s: its other %d subtests skip without running: "
+                    "a fixture skipped all of them" % (run.target.name, job.binary, others))
         if end.returncode == IGT_EXIT_ABORT:
             run.aborted = True
             text, entry = abort_entry(job, jobs[i + 1] if i + 1 < len(jobs) else None)
