@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* KFD SMI event files and their line formats (see kfd_smi.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -198,6 +199,13 @@ int kfd_smi_parse(const char *line, struct kfd_smi_msg *ev)
 	if (*end != ' ' || id >= ARRAY_SIZE(parsers) || !parsers[id])
 		return -EINVAL;
 	ev->id = (uint32_t)id;
+	/*
+	 * sscanf skips any run of white space; the kernel writes single
+	 * spaces, and free text only in VMFAULT and the reset cause.
+	 */
+	if (isspace((unsigned char)end[1]) ||
+	    (id > KFD_SMI_EVENT_GPU_POST_RESET && (strstr(end, "  ") || strchr(end, '\t'))))
+		return -EINVAL;
 	return parsers[id](end + 1, ev) ? 0 : -EINVAL;
 }
 
