@@ -41,6 +41,8 @@ TABLE = Table(
           'event_page_offset event_trigger_data event_type auto_reset '
           'node_id event_id event_slot_index'),
         S('kfd_ioctl_destroy_event_args', 8, 'event_id pad'),
+        S('kfd_ioctl_set_event_args', 8, 'event_id@0:4 pad@4:4'),
+        S('kfd_ioctl_reset_event_args', 8, 'event_id@0:4 pad@4:4'),
         S('kfd_memory_exception_failure', 16,
           'NotPresent ReadOnly NoExecute imprecise'),
         S('kfd_hsa_memory_exception_data', 32,
@@ -66,6 +68,8 @@ TABLE = Table(
         I('AMDKFD_IOC_DESTROY_QUEUE', 0xc0084b03),
         I('AMDKFD_IOC_CREATE_EVENT', 0xc0204b08),
         I('AMDKFD_IOC_DESTROY_EVENT', 0x40084b09),
+        I('AMDKFD_IOC_SET_EVENT', 0x40084b0a),
+        I('AMDKFD_IOC_RESET_EVENT', 0x40084b0b),
         I('AMDKFD_IOC_WAIT_EVENTS', 0xc0184b0c),
         I('AMDKFD_IOC_GET_PROCESS_APERTURES_NEW', 0xc0104b14),
         I('AMDKFD_IOC_ACQUIRE_VM', 0x40084b15),
@@ -108,6 +112,7 @@ TABLE = Table(
 
         C('KFD_IOC_EVENT_SIGNAL', 0), C('KFD_IOC_EVENT_HW_EXCEPTION', 3),
         C('KFD_IOC_EVENT_MEMORY', 8),
+        C('KFD_SIGNAL_EVENT_LIMIT', 4096),
         C('KFD_IOC_WAIT_RESULT_COMPLETE', 0),
         C('KFD_IOC_WAIT_RESULT_TIMEOUT', 1),
         C('KFD_IOC_WAIT_RESULT_FAIL', 2),
@@ -162,5 +167,12 @@ TABLE = Table(
         C('KFD_IOCTL_SVM_ATTR_CLR_FLAGS', 6),
         C('KFD_IOCTL_SVM_ATTR_GRANULARITY', 7),
         C('HSA_CAP_SVMAPI_SUPPORTED', 0x08000000),
+        # ours only (libhsakmt's knowledge, not in the kernel's uAPI)
+        C('IGT_KFD_DOORBELL_SIZE', 8, since='ours'),
+        C('IGT_KFD_DOORBELL_SLICE_BYTES', 8192, since='ours'),
+        C('IGT_KFD_DOORBELL_MMAP_OFFSET(0xc000a00000000808ULL)',
+          0xc000a00000000000, since='ours'),
+        C('IGT_KFD_DOORBELL_IN_SLICE(0xc000a00000000808ULL)', 0x808,
+          since='ours'),
     ],
 )

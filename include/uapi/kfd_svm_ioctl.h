@@ -211,6 +211,26 @@ struct kfd_ioctl_destroy_event_args {
 	__u32 pad;
 };
 
+/* Signal or clear a SIGNAL event from the CPU (no GPU needed). */
+struct kfd_ioctl_set_event_args {
+	__u32 event_id;
+	__u32 pad;
+};
+
+struct kfd_ioctl_reset_event_args {
+	__u32 event_id;
+	__u32 pad;
+};
+
+/*
+ * Slots of the signal-event page.  On a dGPU the page is a GTT BO user
+ * space allocates (KFD_SIGNAL_EVENT_LIMIT * 8 bytes, one u64 per event) and
+ * hands over, by its handle in event_page_offset, with the first
+ * CREATE_EVENT; a GPU signals event N by writing slot N (SDMA FENCE) and
+ * raising an interrupt whose context is the event id (SDMA TRAP).
+ */
+#define KFD_SIGNAL_EVENT_LIMIT			4096
+
 /*
  * A GPU write to a read-only SVM page is reported as a MEMORY event:
  * that is how a test sees the fault instead of a hang.
@@ -406,6 +426,10 @@ struct kfd_ioctl_set_xnack_mode_args {
 	AMDKFD_IOWR(0x08, struct kfd_ioctl_create_event_args)
 #define AMDKFD_IOC_DESTROY_EVENT \
 	AMDKFD_IOW(0x09, struct kfd_ioctl_destroy_event_args)
+#define AMDKFD_IOC_SET_EVENT \
+	AMDKFD_IOW(0x0A, struct kfd_ioctl_set_event_args)
+#define AMDKFD_IOC_RESET_EVENT \
+	AMDKFD_IOW(0x0B, struct kfd_ioctl_reset_event_args)
 #define AMDKFD_IOC_WAIT_EVENTS \
 	AMDKFD_IOWR(0x0C, struct kfd_ioctl_wait_events_args)
 #define AMDKFD_IOC_GET_PROCESS_APERTURES_NEW \
@@ -441,6 +465,22 @@ struct kfd_ioctl_set_xnack_mode_args {
 #define IGT_AMDKFD_IOC_SVM_NATTR(nattr) \
 	(AMDKFD_IOC_SVM + \
 	 ((unsigned long)(nattr) * sizeof(struct kfd_ioctl_svm_attribute) << _IOC_SIZESHIFT))
+
+/*
+ * Doorbells (SOC15, gfx9+; not in the kernel's uAPI header, which leaves
+ * them to libhsakmt): each doorbell is 8 bytes and a process owns 1024 of
+ * them per GPU, a slice of roundup(8 KiB, PAGE_SIZE).  CREATE_QUEUE's
+ * doorbell_offset carries the /dev/kfd mmap offset of that slice in its
+ * high bits and the queue's byte offset inside it in the low 13.
+ */
+#define IGT_KFD_DOORBELL_SIZE			8
+#define IGT_KFD_DOORBELLS_PER_PROCESS		1024
+#define IGT_KFD_DOORBELL_SLICE_BYTES \
+	(IGT_KFD_DOORBELL_SIZE * IGT_KFD_DOORBELLS_PER_PROCESS)
+#define IGT_KFD_DOORBELL_MMAP_OFFSET(doorbell_offset) \
+	((doorbell_offset) & ~(__u64)(IGT_KFD_DOORBELL_SLICE_BYTES - 1))
+#define IGT_KFD_DOORBELL_IN_SLICE(doorbell_offset) \
+	((doorbell_offset) & (__u64)(IGT_KFD_DOORBELL_SLICE_BYTES - 1))
 
 /*
  * Topology (sysfs, .../kfd/topology/nodes/N/properties "capability"):
