@@ -39,6 +39,16 @@ static const char *const served[] = {
 	"/sys/class/vtconsole",
 };
 
+/* What a kfd preset adds: the KFD topology, /dev/kfd, the second GPU. */
+static const char *const served_kfd[] = {
+	"/dev/kfd",
+	"/sys/devices/virtual/kfd",
+	"/sys/class/kfd",
+	"/sys/devices/pci0000:00/0000:04:00.0",
+	"/sys/bus/pci/drivers/amdgpu",
+	"/sys/module/amdgpu",
+};
+
 static const char *root_of(const char *path)
 {
 	const char *env = !strncmp(path, "/sys", 4) ? "IGT_SVM_SYSFS_ROOT" : "IGT_SVM_DEV_ROOT";
@@ -59,12 +69,14 @@ static bool below(const char *path, const char *prefix)
 
 const char *vdev_redirect(const char *path, char buf[VDEV_PATH_MAX])
 {
+	const size_t n_xe = sizeof(served) / sizeof(served[0]);
+	const size_t n_kfd = vdev_preset && vdev_preset->kfd ? sizeof(served_kfd) / sizeof(served_kfd[0]) : 0;
 	const char *root;
 
 	if (!vdev_preset || !path || path[0] != '/')
 		return path;
-	for (size_t i = 0; i < sizeof(served) / sizeof(served[0]); i++) {
-		if (!below(path, served[i]))
+	for (size_t i = 0; i < n_xe + n_kfd; i++) {
+		if (!below(path, i < n_xe ? served[i] : served_kfd[i - n_xe]))
 			continue;
 		root = root_of(path);
 		/* "/sys/x" -> "<root>/x", "/dev/x" -> "<root>/x" */
@@ -84,7 +96,8 @@ int vdev_node_minor(const char *path)
 	const char *root, *name;
 	size_t n;
 
-	if (!vdev_preset || !path)
+	/* A kfd preset's render nodes are kfd_ioctl.c's; it has no xe node. */
+	if (!vdev_preset || vdev_preset->kfd || !path)
 		return -1;
 	if (!strncmp(path, "/dev/dri/", 9)) {
 		name = path + 9;

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kfd.h"
 #include "vdev.h"
 
 pthread_mutex_t vdev_lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
@@ -137,6 +138,8 @@ __attribute__((constructor)) static void vdev_init(void)
 		return;
 	}
 	vdev_bugs = (uint32_t)bugs;
+	if (vdev_preset->kfd)
+		vdev_kfd_init(vdev_preset->name);
 	if (vdev_preset->vram)
 		vdev_residency_init(real_sigaction);
 }
@@ -240,6 +243,22 @@ static int open_node(int flags, int minor)
 	return fd;
 }
 
+/* /dev/kfd or an amdgpu render node of a kfd preset (kfd_ioctl.c serves it). */
+static int open_kfd(int flags, int node)
+{
+	int fd = real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC)), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = vdev_kfd_attach(fd, node, flags);
+	if (ret) {
+		real_close(fd);
+		errno = -ret;
+		return -1;
+	}
+	return fd;
+}
+
 static mode_t mode_arg(int flags, va_list ap)
 {
 	return (flags & (O_CREAT | O_TMPFILE)) ? va_arg(ap, mode_t) : 0;
@@ -254,10 +273,12 @@ int open(const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	char buf[VDEV_PATH_MAX];
-	int minor = vdev_node_minor(path);
+	int minor = vdev_node_minor(path), kfd_node;
 
 	if (!real_open)
 		resolve();
+	if (vdev_kfd_path(path, &kfd_node))
+		return open_kfd(flags, kfd_node);
 	return minor >= 0 ? open_node(flags, minor) : real_open(vdev_redirect(path, buf), flags, mode);
 }
 
@@ -272,10 +293,12 @@ int openat(int dirfd, const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	char buf[VDEV_PATH_MAX];
-	int minor = vdev_node_minor(path);
+	int minor = vdev_node_minor(path), kfd_node;
 
 	if (!real_openat)
 		resolve();
+	if (vdev_kfd_path(path, &kfd_node))
+		return open_kfd(flags, kfd_node);
 	return minor >= 0 ? open_node(flags, minor)
 			  : real_openat(dirfd, vdev_redirect(path, buf), flags, mode);
 }
@@ -310,6 +333,7 @@ int close(int fd)
 		resolve();
 	if (!vdev_preset || fd < 0)
 		return real_close(fd);
+	vdev_kfd_close(fd);
 	if (!lock_entry()) {
 		f = vdev_file_of(fd);
 		if (f)
@@ -339,6 +363,15 @@ int ioctl(int fd, unsigned long request, ...)
 		resolve();
 	if (!vdev_preset)
 		return real_ioctl(fd, request, arg);
+	if (vdev_kfd_owns(fd)) {
+		long kret = vdev_kfd_ioctl(fd, request, arg);
+
+		if (kret < 0) {
+			errno = (int)-kret;
+			return -1;
+		}
+		return (int)kret;	/* a kernel's positive return reaches the caller as is */
+	}
 	if (!lock_entry()) {
 		if (!vdev_file_of(fd))
 			return real_ioctl(fd, request, arg);
@@ -379,6 +412,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		resolve();
 	if (fd < 0 || !vdev_preset)
 		return real_mmap(addr, len, prot, flags, fd, off);
+	if (vdev_kfd_owns(fd))
+		return vdev_kfd_mmap(addr, len, prot, flags, fd, off);
 	if (!lock_entry()) {
 		if (!vdev_file_of(fd))
 			return real_mmap(addr, len, prot, flags, fd, off);
@@ -408,6 +443,8 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
  */
 int munmap(void *addr, size_t len)
 {
+	int ret;
+
 	if (!real_munmap)
 		resolve();
 	vdev_range_release((uintptr_t)addr, len, false);
@@ -415,7 +452,10 @@ int munmap(void *addr, size_t len)
 		vdev_cpu_unmapped(files, (uintptr_t)addr, (uintptr_t)addr + len);
 		pthread_mutex_unlock(&vdev_lock);
 	}
-	return real_munmap(addr, len);
+	ret = real_munmap(addr, len);
+	if (!ret)
+		vdev_kfd_cpu_unmapped((uintptr_t)addr, (uintptr_t)addr + len);
+	return ret;
 }
 
 void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
@@ -430,7 +470,13 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 		new_addr = va_arg(ap, void *);
 	va_end(ap);
 	vdev_range_release((uintptr_t)old, old_len, true);
-	return real_mremap(old, old_len, new_len, flags, new_addr);
+	new_addr = real_mremap(old, old_len, new_len, flags, new_addr);
+	/* What left the old place is unmapped there, for the MMU notifier. */
+	if (new_addr != MAP_FAILED && new_addr != old)
+		vdev_kfd_cpu_unmapped((uintptr_t)old, (uintptr_t)old + old_len);
+	else if (new_addr != MAP_FAILED && new_len < old_len)
+		vdev_kfd_cpu_unmapped((uintptr_t)old + new_len, (uintptr_t)old + old_len);
+	return new_addr;
 }
 
 int madvise(void *addr, size_t len, int advice)

@@ -61,6 +61,11 @@ static const struct vdev_preset presets[] = {
 		.num_engines = 3,
 		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0) },
 	},
+	/* amdkfd presets: their GPUs are in kfd_preset.c. */
+	{ .name = "kfd-gfx1100", .what = "one dGPU, gfx 11.0.0, XNACK off only, VRAM", .kfd = true },
+	{ .name = "kfd-mi300", .what = "one GPU, gfx 9.4.2, XNACK switchable, VRAM", .kfd = true },
+	{ .name = "kfd-2gpu", .what = "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", .kfd = true },
+	{ .name = "kfd-apu", .what = "one APU, gfx 9.4.2, XNACK switchable, no VRAM", .kfd = true },
 };
 
 static const struct {
@@ -70,6 +75,9 @@ static const struct {
 	{ "peer-map", VDEV_BUG_PEER_MAP },
 	{ "64k-einval", VDEV_BUG_64K_EINVAL },
 	{ "fence-count", VDEV_BUG_FENCE_COUNT },
+	{ "nattr-oob", VDEV_BUG_KFD_NATTR_OOB },
+	{ "svm-range-overflow", VDEV_BUG_KFD_RANGE_OVERFLOW },
+	{ "svm-einval-sign", VDEV_BUG_KFD_EINVAL_SIGN },
 };
 
 const struct vdev_preset *vdev_preset;

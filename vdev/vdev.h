@@ -29,6 +29,10 @@ enum vdev_bug {
 	VDEV_BUG_PEER_MAP = 1u << 0,	/* fix A absent */
 	VDEV_BUG_64K_EINVAL = 1u << 1,	/* fix B absent */
 	VDEV_BUG_FENCE_COUNT = 1u << 2,	/* fix C absent */
+	/* amdkfd (kfd_*.c), each named after its upstream fix */
+	VDEV_BUG_KFD_NATTR_OOB = 1u << 3,	/* validate SVM ioctl nattr against buffer size */
+	VDEV_BUG_KFD_RANGE_OVERFLOW = 1u << 4,	/* add sanity check in svm_range_is_valid */
+	VDEV_BUG_KFD_EINVAL_SIGN = 1u << 5,	/* Fix error code sign for EINVAL in svm_ioctl() */
 };
 
 struct vdev_gt {
@@ -67,6 +71,7 @@ struct vdev_preset {
 	struct vdev_gt gts[VDEV_MAX_GTS];
 	unsigned int num_engines;
 	struct drm_xe_engine_class_instance engines[VDEV_MAX_ENGINES];
+	bool kfd;			/* an amdkfd preset (kfd.h): no xe node at all */
 };
 
 extern const struct vdev_preset *vdev_preset;

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vdev's amdkfd: /dev/kfd and the amdgpu render node(s) of a kfd preset,
+ * served from inside the process like the xe node (README.md, "amdkfd").
+ *
+ * One KFD process per program, as the kernel keys it by mm: every open of
+ * /dev/kfd shares it, and a descriptor used by another process (a fork
+ * child) is refused with EBADF, as kfd_ioctl() does.  All state is under
+ * kfd_lock, never vdev_lock: the xe code and this code share nothing but
+ * the entry points in interpose.c.
+ *
+ * Written from Debian's linux-source-6.12 (6.12.117) amdkfd sources while
+ * 7.3.4's are not unpacked yet; where 7.3.4 is known to differ it says so.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "uapi/kfd_svm_ioctl.h"
+
+#define VDEV_KFD_MAX_GPUS 2
+#define VDEV_KFD_PAGE_SHIFT 12
+#define VDEV_KFD_PAGE_SIZE (1ull << VDEV_KFD_PAGE_SHIFT)
+
+/*
+ * The minor GET_VERSION reports.  6.17 is 1.18; 1.19 (CREATE_PROCESS) to
+ * 1.23 were posted in 2025-2026.  Not verified against 7.3.4's
+ * kfd_ioctl.h (not unpacked yet): one constant to correct then.
+ */
+#define VDEV_KFD_MINOR_VERSION 20
+
+/* A GPU node of the topology (vdev/run writes the same values to sysfs). */
+struct vdev_kfd_gpu {
+	uint32_t gpu_id;
+	unsigned int node;		/* topology node; 0 is the CPU */
+	unsigned int render_minor;	/* /dev/dri/renderD<minor> */
+	uint32_t gfx_target_version;	/* e.g. 110000 for gfx 11.0.0 */
+	uint64_t vram_size;		/* 0: none (APU) */
+	bool xnack_switchable;		/* KFD_SUPPORT_XNACK_PER_PROCESS or retry on */
+};
+
+struct vdev_kfd_preset {
+	unsigned int num_gpus;
+	struct vdev_kfd_gpu gpus[VDEV_KFD_MAX_GPUS];
+	bool xnack_default;		/* the mode a new process starts in */
+};
+
+/* What an fd served here is. */
+enum vdev_kfd_node {
+	VDEV_KFD_NODE_KFD = -1,		/* /dev/kfd; >= 0: index of the GPU's render node */
+};
+
+/* ---- entry points (interpose.c) ---- */
+
+/*
+ * Whether @path is /dev/kfd or a render node of the preset: *@node is
+ * VDEV_KFD_NODE_KFD or the GPU index.  False without a kfd preset.
+ */
+bool vdev_kfd_path(const char *path, int *node);
+/* @fd (a descriptor of /dev/null) now serves @node; -ENOMEM. */
+int vdev_kfd_attach(int fd, int node, int flags);
+bool vdev_kfd_owns(int fd);
+/* The descriptor is closing: its state goes (an acquired render node stays bound). */
+void vdev_kfd_close(int fd);
+/* >= 0 (what the kernel's ioctl returned) or -errno. */
+long vdev_kfd_ioctl(int fd, unsigned long request, void *arg);
+/* mmap of a descriptor served here (kfd_mmap, the render node's BOs). */
+void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+/* The program unmapped [start, end): the MMU notifier's work. */
+void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end);
+
+/* ---- presets (kfd_preset.c) ---- */
+
+extern const struct vdev_kfd_preset *vdev_kfd;	/* NULL: not a kfd preset */
+/* Sets vdev_kfd from the preset's name (interpose.c's constructor). */
+void vdev_kfd_init(const char *preset);
+const struct vdev_kfd_gpu *vdev_kfd_gpu_by_id(uint32_t gpu_id);
+/* The GPU index of @gpu_id, -1 for none (kfd_process_gpuidx_from_gpuid). */
+int vdev_kfd_gpuidx(uint32_t gpu_id);
+
+/* ---- process state (kfd_ioctl.c) ---- */
+
+struct vdev_kfd_process {
+	pid_t pid;			/* the lead thread that opened /dev/kfd */
+	bool xnack_enabled;
+	unsigned int num_queues;	/* user queues (SET_XNACK_MODE's EBUSY) */
+	int bound_fd[VDEV_KFD_MAX_GPUS];	/* render fd of ACQUIRE_VM, -1 */
+};
+
+extern struct vdev_kfd_process vdev_kfd_proc;
+
+/* ---- SVM (kfd_svm.c); kfd_lock held ---- */
+
+/* svm_ioctl(): SET/GET of [start, start + size) (bytes, checked aligned). */
+long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
+		  struct kfd_ioctl_svm_attribute *attrs);
+void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
+
+/* A refusal, named after the kernel function that makes it (kfd_ioctl.c). */
+long vdev_kfd_reject(long err, const char *check);
+extern const char *vdev_kfd_failed_check;
+/* A kernel-log line as amdgpu's, tagged with the run (see vdev/kmsg.c). */
+void vdev_kfd_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

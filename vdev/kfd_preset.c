@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kfd presets' GPUs.  vdev/run writes the same gpu_ids, render minors
+ * and target versions to the fake topology (sysfs); change both together.
+ */
+#include <string.h>
+
+#include "kfd.h"
+#include "vdev.h"
+#include "lib/util.h"
+
+#define GIB (1ull << 30)
+
+static const struct {
+	const char *preset;
+	struct vdev_kfd_preset kfd;
+} kfd_presets[] = {
+	/* gfx 11 has no per-process XNACK: SET_XNACK_MODE(1) is EPERM. */
+	{ "kfd-gfx1100", { .num_gpus = 1, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 110000,
+		  .vram_size = 24 * GIB, .xnack_switchable = false } } } },
+	{ "kfd-mi300", { .num_gpus = 1, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,
+		  .vram_size = 192 * GIB, .xnack_switchable = true } } } },
+	{ "kfd-2gpu", { .num_gpus = 2, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90010,
+		  .vram_size = 64 * GIB, .xnack_switchable = true },
+		{ .gpu_id = 0x9c27, .node = 2, .render_minor = 129, .gfx_target_version = 90010,
+		  .vram_size = 64 * GIB, .xnack_switchable = true } } } },
+	/* An APU: system memory only (local_mem 0), XNACK switchable. */
+	{ "kfd-apu", { .num_gpus = 1, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,
+		  .vram_size = 0, .xnack_switchable = true } } } },
+};
+
+const struct vdev_kfd_preset *vdev_kfd;
+
+void vdev_kfd_init(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(kfd_presets); i++)
+		if (!strcmp(kfd_presets[i].preset, name))
+			vdev_kfd = &kfd_presets[i].kfd;
+}
+
+int vdev_kfd_gpuidx(uint32_t gpu_id)
+{
+	for (unsigned int i = 0; vdev_kfd && i < vdev_kfd->num_gpus; i++)
+		if (vdev_kfd->gpus[i].gpu_id == gpu_id)
+			return (int)i;
+	return -1;
+}
+
+const struct vdev_kfd_gpu *vdev_kfd_gpu_by_id(uint32_t gpu_id)
+{
+	int idx = vdev_kfd_gpuidx(gpu_id);
+
+	return idx < 0 ? NULL : &vdev_kfd->gpus[idx];
+}
