@@ -5,7 +5,8 @@
  * (svm_catalog.h) are written once against it; each backend fills in an ops
  * table: lib/hmm (the kernel's test_hmm device), lib/xe and lib/vgpu (our
  * virtual SVM GPU on the real drm_gpusvm) today; amdkfd and amdgpu's
- * drm_gpusvm port are to come (no lib/kfd or lib/amdgpu yet).
+ * drm_gpusvm port are to come (lib/kfd has the driver library, no backend
+ * yet; no lib/amdgpu).
  * docs/adding-a-backend.md walks through adding one.
  *
  * Addresses are CPU virtual addresses of the calling process.  "GPU" means
