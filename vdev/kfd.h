@@ -99,6 +99,23 @@ long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
 		  struct kfd_ioctl_svm_attribute *attrs);
 void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
 
+/*
+ * What GPU @gpu (an index) may do at [va, va + len) through its SVM
+ * mapping, as its page table has it when an engine touches the range:
+ * 0 (mapped, writable for @write), -EFAULT with *@fault_va the first page
+ * that is not mapped for this GPU (XNACK off: no range gives it ACCESS or
+ * ACCESS_IN_PLACE; either mode: NO_ACCESS), -EPERM (a write where the
+ * range is GPU_RO).  The CPU's VMA (none, PROT_NONE, read-only) is judged
+ * by the data copy itself (process_vm_readv/writev), not here.  With XNACK
+ * on this is where a retry fault is served.  kfd_lock held.
+ */
+int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
+			    uint64_t *fault_va);
+
+/* kfd_lock (kfd_ioctl.c) guards every kfd state, the engines' included. */
+void vdev_kfd_lock(void);
+void vdev_kfd_unlock(void);
+
 /* A refusal, named after the kernel function that makes it (kfd_ioctl.c). */
 long vdev_kfd_reject(long err, const char *check);
 extern const char *vdev_kfd_failed_check;

@@ -30,6 +30,16 @@
 /* Owner-checked: a signal handler that interrupts us gets EDEADLK, not a hang. */
 static pthread_mutex_t kfd_lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 
+void vdev_kfd_lock(void)
+{
+	pthread_mutex_lock(&kfd_lock);
+}
+
+void vdev_kfd_unlock(void)
+{
+	pthread_mutex_unlock(&kfd_lock);
+}
+
 struct vdev_kfd_process vdev_kfd_proc = { .bound_fd = { -1, -1 } };
 const char *vdev_kfd_failed_check;
 

@@ -412,6 +412,42 @@ long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
 	}
 }
 
+/* The range holding page @page, NULL if none. */
+static struct svm_range *range_at(uint64_t page)
+{
+	for (struct svm_range *r = *list(); r && r->start <= page; r = r->next)
+		if (r->last >= page)
+			return r;
+	return NULL;
+}
+
+/*
+ * XNACK off: a GPU's page table has exactly the ranges whose access
+ * bitmaps name it (svm_range_map_to_gpus over bitmap_access|bitmap_aip).
+ * XNACK on: a page without a range gets one on the retry fault
+ * (svm_range_create_unregistered_range, default attributes: every GPU
+ * may access), and a range that denies the GPU access fails the fault.
+ */
+int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
+			    uint64_t *fault_va)
+{
+	uint64_t first = va >> VDEV_KFD_PAGE_SHIFT;
+	uint64_t last = (va + (len ? len : 1) - 1) >> VDEV_KFD_PAGE_SHIFT;
+
+	for (uint64_t p = first; p <= last; p++) {
+		const struct svm_range *r = range_at(p);
+		bool mapped = r ? ((r->access | r->access_in_place) >> gpu) & 1
+				: vdev_kfd_proc.xnack_enabled;
+
+		*fault_va = p << VDEV_KFD_PAGE_SHIFT;
+		if (!mapped)
+			return -EFAULT;
+		if (write && r && (r->flags & KFD_IOCTL_SVM_FLAG_GPU_RO))
+			return -EPERM;
+	}
+	return 0;
+}
+
 /*
  * svm_range_unmap_from_cpu: the pages of [start, end) leave every range;
  * a range cut in the middle becomes two.
