@@ -6,6 +6,7 @@
  * pipe (lines split across reads, several per read, timeouts).
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -146,6 +147,56 @@ static const char *const malformed[] = {
 	"5 1 -1 @10(4) 0->1 1:0 0 1234567890123456789012345678901234567890123456789012345678901234567890\n",
 };
 
+/*
+ * The "<ns> -<pid> " head of the events from MIGRATE_START on, broken in
+ * each way the kernel's "%lld -%d " never writes, on every format that has it.
+ */
+static const char *const bad_heads[] = {
+	"x -1 ",				/* ns not a number */
+	"-5 -1 ",				/* negative ns */
+	"+5 -1 ",				/* signed ns */
+	"99999999999999999999 -1 ",		/* ns beyond 64 bits */
+	"1-1 ",					/* no space before the pid */
+	"1 - 1 ",				/* space inside "-<pid>" */
+	"1 -- 1 ",				/* doubled '-' */
+	"1 -+1 ",				/* signed pid */
+	"1 - ",					/* pid missing */
+	"1 -4294967297 ",			/* pid beyond 32 bits */
+	"1 -0x10 ",				/* pid in hex */
+	"1 -1",					/* no space after the pid */
+	"",					/* no head at all */
+};
+
+static const char *const head_tails[] = {
+	"5 %s@10(4) 0->1 1:0 0\n",
+	"6 %s@10(4) 0->1 0\n",
+	"7 %s@10(1) R\n",
+	"8 %s@10(1) M\n",
+	"9 %s1 0\n",
+	"a %s1 R\n",
+	"b %s@10(4) 1 2\n",
+};
+
+static void test_malformed_head(void)
+{
+	char line[128];
+
+	for (size_t t = 0; t < ARRAY_SIZE(head_tails); t++) {
+		struct kfd_smi_msg m;
+
+		/* The good head first, so a refusal below is the head's doing. */
+		snprintf(line, sizeof(line), head_tails[t], "12 -34 ");
+		m = parse_ok(line);
+		igt_assert_eq_s64(m.ns, 12);
+		igt_assert_eq(m.pid, 34);
+		for (size_t h = 0; h < ARRAY_SIZE(bad_heads); h++) {
+			snprintf(line, sizeof(line), head_tails[t], bad_heads[h]);
+			igt_assert_f(kfd_smi_parse(line, &m) == -EINVAL,
+				     "accepted bad head #%zu: \"%s\"\n", h, line);
+		}
+	}
+}
+
 static void test_malformed(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(malformed); i++) {
@@ -216,6 +267,8 @@ igt_main
 		test_other_events();
 	igt_subtest("malformed")
 		test_malformed();
+	igt_subtest("malformed-head")
+		test_malformed_head();
 	igt_subtest("mask")
 		test_mask();
 	igt_subtest("reader")
