@@ -22,7 +22,7 @@ static bool at_end(const char *s, int used)
 }
 
 /*
- * The head every event from MIGRATE_START on begins with, "<ns> -<pid> ",
+ * The head events MIGRATE_START to UNMAP_FROM_GPU begin with, "<ns> -<pid> ",
  * into @ev: the tail after it, or NULL.  The kernel prints both with %lld
  * and %d, but neither is ever negative (boot-time ns, a tgid), so only
  * digits are taken, and exactly the one space on either side of the pid:
@@ -49,7 +49,7 @@ static const char *parse_head(const char *s, struct kfd_smi_msg *ev)
 }
 
 /*
- * What follows the head (or the id, for the first four events); each
+ * What follows the head (or the id, for the headless ones); each
  * returns whether @s matched its format completely.
  */
 static bool parse_vmfault(const char *s, struct kfd_smi_msg *ev)
@@ -73,17 +73,36 @@ static bool parse_thermal(const char *s, struct kfd_smi_msg *ev)
 	       at_end(s, used);
 }
 
+/* "<hex> <text>", the text possibly empty: a reset's cause, a task name. */
+static bool parse_hex_text(const char *s, unsigned int *hex, struct kfd_smi_msg *ev)
+{
+	int used = 0;
+
+	if (sscanf(s, "%x %n", hex, &used) != 1 || !used || s[used - 1] != ' ' ||
+	    strlen(s + used) >= sizeof(ev->text))
+		return false;
+	strcpy(ev->text, s + used);
+	return true;
+}
+
 static bool parse_reset(const char *s, struct kfd_smi_msg *ev)
 {
 	unsigned int seq;
-	int used = 0;
 
-	/* The cause may be empty: "<seq> " then nothing. */
-	if (sscanf(s, "%x %n", &seq, &used) != 1 || !used || s[used - 1] != ' ' ||
-	    strlen(s + used) >= sizeof(ev->text))
+	if (!parse_hex_text(s, &seq, ev))
 		return false;
 	ev->value = seq;
-	strcpy(ev->text, s + used);
+	return true;
+}
+
+/* PROCESS_START/END: the pid in hex, like VMFAULT's, then the task name. */
+static bool parse_process(const char *s, struct kfd_smi_msg *ev)
+{
+	unsigned int pid;
+
+	if (!parse_hex_text(s, &pid, ev))
+		return false;
+	ev->pid = (int32_t)pid;
 	return true;
 }
 
@@ -152,6 +171,7 @@ static bool parse_unmap(const char *s, struct kfd_smi_msg *ev)
 /*
  * Each event's format: whether it starts with the common head, and its
  * tail.  Only the headless ones carry free text (task name, reset cause).
+ * Events 12 and 13 are 7.3.4's (6.12 never writes them).
  */
 static const struct smi_format {
 	bool head;
@@ -168,6 +188,8 @@ static const struct smi_format {
 	[KFD_SMI_EVENT_QUEUE_EVICTION] = { true, parse_eviction },
 	[KFD_SMI_EVENT_QUEUE_RESTORE] = { true, parse_restore },
 	[KFD_SMI_EVENT_UNMAP_FROM_GPU] = { true, parse_unmap },
+	[KFD_SMI_EVENT_PROCESS_START] = { false, parse_process },
+	[KFD_SMI_EVENT_PROCESS_END] = { false, parse_process },
 };
 
 int kfd_smi_parse(const char *line, struct kfd_smi_msg *ev)
