@@ -24,17 +24,6 @@ uint64_t kfd_doorbell_slice_size(uint64_t page_size)
 	return round_up(IGT_KFD_DOORBELL_SLICE_BYTES, page_size);
 }
 
-/* A VA range nothing else will get: a PROT_NONE reservation. */
-static int reserve_va(uint64_t size, uint64_t *va)
-{
-	void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return -errno;
-	*va = (uintptr_t)p;
-	return 0;
-}
-
 static struct kfd_bo *bo_new(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size,
 			     uint32_t flags)
 {
@@ -108,15 +97,31 @@ int __kfd_bo_map(struct kfd_bo *bo, const uint32_t *gpu_ids, uint32_t n)
 	return ret;
 }
 
-/* ALLOC_MEMORY_OF_GPU at bo->va; @mmap_offset in (USERPTR) and out. */
-static int bo_alloc(struct kfd_bo *bo, uint64_t *mmap_offset)
+/* A VA range nothing else will get: a PROT_NONE reservation, ours to unmap. */
+static int reserve_va(struct kfd_bo *bo)
 {
-	int ret = __kfd_alloc_memory(bo->dev->fd, bo->gpu->gpu_id, bo->va, bo->size, bo->flags,
-				     mmap_offset, &bo->handle);
+	void *p = mmap(NULL, bo->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
 
-	if (ret)
-		return ret;
-	bo->mmap_offset = *mmap_offset;
+	if (p == MAP_FAILED)
+		return -errno;
+	bo->va = (uintptr_t)p;
+	bo->owns_va = true;
+	return 0;
+}
+
+/* USERPTR: @cpu's pages are the VA, or fresh anonymous ones when NULL. */
+static int user_va(struct kfd_bo *bo, void *cpu)
+{
+	if (!cpu) {
+		cpu = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		if (cpu == MAP_FAILED)
+			return -errno;
+		bo->owns_va = true;
+	}
+	bo->va = (uintptr_t)cpu;
+	bo->cpu = cpu;
 	return 0;
 }
 
@@ -132,36 +137,63 @@ static int cpu_map_fixed(struct kfd_bo *bo, int fd, uint64_t offset)
 	return 0;
 }
 
-int __kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uint32_t flags,
-		 struct kfd_bo **out)
+/* Where a BO's VA and CPU mapping come from. */
+struct bo_backing {
+	void *user;			/* USERPTR: the pages (NULL: fresh anonymous ones) */
+	int fd;				/* others: mapped over a VA reservation... */
+	const uint64_t *offset;		/* ...at this offset, NULL: the one ALLOC returned */
+};
+
+/*
+ * The one path of every BO, in libhsakmt's order: the VA, ALLOC_MEMORY_OF_GPU
+ * there, the CPU mapping, the map to @gpu; then the device lists it.  On
+ * failure whatever was done is undone (bo_release() takes a half-built BO).
+ */
+static int bo_create(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uint32_t flags,
+		     const struct bo_backing *how, struct kfd_bo **out)
 {
-	struct kfd_bo *bo;
-	uint64_t offset = 0;
+	bool userptr = flags & KFD_IOC_ALLOC_MEM_FLAGS_USERPTR;
+	struct kfd_bo *bo = bo_new(gpu, dev, size, flags);
+	uint64_t offset;
 	int ret;
 
 	*out = NULL;
-	bo = bo_new(gpu, dev, round_up(size, dev->page_size),
-		    flags | KFD_IOC_ALLOC_MEM_FLAGS_GTT);
 	if (!bo)
 		return -ENOMEM;
-	ret = reserve_va(bo->size, &bo->va);
-	if (ret) {
-		free(bo);
-		return ret;
+	ret = userptr ? user_va(bo, how->user) : reserve_va(bo);
+	if (ret)
+		goto fail;
+	/* USERPTR: the CPU address goes in mmap_offset; it is output only otherwise. */
+	offset = userptr ? bo->va : 0;
+	ret = __kfd_alloc_memory(dev->fd, gpu->gpu_id, bo->va, bo->size, bo->flags, &offset,
+				 &bo->handle);
+	if (ret)
+		goto fail;
+	bo->mmap_offset = offset;
+	if (!userptr) {
+		ret = cpu_map_fixed(bo, how->fd, how->offset ? *how->offset : offset);
+		if (ret)
+			goto fail;
 	}
-	bo->owns_va = true;
-	ret = bo_alloc(bo, &offset);
-	if (!ret)
-		ret = cpu_map_fixed(bo, gpu->render_fd, offset);
-	if (!ret)
-		ret = __kfd_bo_map(bo, &gpu->gpu_id, 1);
-	if (ret) {
-		bo_release(bo);
-		return ret;
-	}
+	ret = __kfd_bo_map(bo, &gpu->gpu_id, 1);
+	if (ret)
+		goto fail;
 	bo_link(bo);
 	*out = bo;
 	return 0;
+fail:
+	bo_release(bo);
+	return ret;
+}
+
+int __kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uint32_t flags,
+		 struct kfd_bo **out)
+{
+	/* GTT BOs are GEM objects of the render node: mapped at the offset ALLOC returned. */
+	const struct bo_backing how = { .fd = gpu->render_fd };
+
+	return bo_create(gpu, dev, round_up(size, dev->page_size),
+			 flags | KFD_IOC_ALLOC_MEM_FLAGS_GTT, &how, out);
 }
 
 struct kfd_bo *kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size,
@@ -178,40 +210,13 @@ struct kfd_bo *kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t 
 int __kfd_bo_userptr(struct kfd_gpu *gpu, struct kfd_device *dev, void *cpu, uint64_t size,
 		     uint32_t flags, struct kfd_bo **out)
 {
-	struct kfd_bo *bo;
-	uint64_t offset;
-	int ret;
+	const struct bo_backing how = { .user = cpu };
 
 	*out = NULL;
 	if ((uintptr_t)cpu % dev->page_size)
 		return -EINVAL;
-	bo = bo_new(gpu, dev, round_up(size, dev->page_size),
-		    flags | KFD_IOC_ALLOC_MEM_FLAGS_USERPTR);
-	if (!bo)
-		return -ENOMEM;
-	if (!cpu) {
-		cpu = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			   -1, 0);
-		if (cpu == MAP_FAILED) {
-			ret = -errno;
-			free(bo);
-			return ret;
-		}
-		bo->owns_va = true;
-	}
-	bo->va = (uintptr_t)cpu;
-	bo->cpu = cpu;
-	offset = bo->va;	/* USERPTR: the CPU address goes in mmap_offset */
-	ret = bo_alloc(bo, &offset);
-	if (!ret)
-		ret = __kfd_bo_map(bo, &gpu->gpu_id, 1);
-	if (ret) {
-		bo_release(bo);
-		return ret;
-	}
-	bo_link(bo);
-	*out = bo;
-	return 0;
+	return bo_create(gpu, dev, round_up(size, dev->page_size),
+			 flags | KFD_IOC_ALLOC_MEM_FLAGS_USERPTR, &how, out);
 }
 
 struct kfd_bo *kfd_bo_userptr(struct kfd_gpu *gpu, struct kfd_device *dev, void *cpu,
@@ -231,57 +236,25 @@ int __kfd_bo_free(struct kfd_bo *bo)
 	return bo_release(bo);
 }
 
-/*
- * A /dev/kfd-backed BO (doorbells, MMIO remap): reserve, allocate, map
- * /dev/kfd over the reservation at @cpu_offset (or at what the allocation
- * returned when @cpu_offset is NULL), then map it to the GPU.
- */
-static int kfd_backed_bo(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size,
-			 uint32_t flags, const uint64_t *cpu_offset, struct kfd_bo **out)
-{
-	struct kfd_bo *bo = bo_new(gpu, dev, size, flags);
-	uint64_t offset = 0;
-	int ret;
-
-	*out = NULL;
-	if (!bo)
-		return -ENOMEM;
-	ret = reserve_va(bo->size, &bo->va);
-	if (ret) {
-		free(bo);
-		return ret;
-	}
-	bo->owns_va = true;
-	ret = bo_alloc(bo, &offset);
-	if (!ret)
-		ret = cpu_map_fixed(bo, dev->fd, cpu_offset ? *cpu_offset : offset);
-	if (!ret)
-		ret = __kfd_bo_map(bo, &gpu->gpu_id, 1);
-	if (ret) {
-		bo_release(bo);
-		return ret;
-	}
-	bo_link(bo);
-	*out = bo;
-	return 0;
-}
-
 int __kfd_doorbells_map(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t doorbell_offset)
 {
+	/* /dev/kfd at CREATE_QUEUE's doorbell offset, masked to the slice. */
 	uint64_t offset = IGT_KFD_DOORBELL_MMAP_OFFSET(doorbell_offset);
-	int ret;
+	const struct bo_backing how = { .fd = dev->fd, .offset = &offset };
 
 	if (gpu->doorbells)
 		return 0;
-	ret = kfd_backed_bo(gpu, dev, kfd_doorbell_slice_size(dev->page_size),
-			    KFD_IOC_ALLOC_MEM_FLAGS_DOORBELL | KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE |
-			    KFD_IOC_ALLOC_MEM_FLAGS_COHERENT, &offset, &gpu->doorbells);
-	return ret;
+	return bo_create(gpu, dev, kfd_doorbell_slice_size(dev->page_size),
+			 KFD_IOC_ALLOC_MEM_FLAGS_DOORBELL | KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE |
+			 KFD_IOC_ALLOC_MEM_FLAGS_COHERENT, &how, &gpu->doorbells);
 }
 
 int __kfd_mmio_remap(struct kfd_gpu *gpu, struct kfd_device *dev, struct kfd_bo **out)
 {
-	return kfd_backed_bo(gpu, dev, dev->page_size,
-			     KFD_IOC_ALLOC_MEM_FLAGS_MMIO_REMAP | KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE |
-			     KFD_IOC_ALLOC_MEM_FLAGS_COHERENT, NULL, out);
+	/* /dev/kfd at the offset ALLOC returned. */
+	const struct bo_backing how = { .fd = dev->fd };
+
+	return bo_create(gpu, dev, dev->page_size,
+			 KFD_IOC_ALLOC_MEM_FLAGS_MMIO_REMAP | KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE |
+			 KFD_IOC_ALLOC_MEM_FLAGS_COHERENT, &how, out);
 }

@@ -2,6 +2,7 @@
 /* KFD SMI event files and their line formats (see kfd_smi.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,37 @@ static bool at_end(const char *s, int used)
 	return used > 0 && !s[used];
 }
 
-/* The fields of each format; each returns whether @s matched it completely. */
+/*
+ * The head events MIGRATE_START to UNMAP_FROM_GPU begin with, "<ns> -<pid> ",
+ * into @ev: the tail after it, or NULL.  The kernel prints both with %lld
+ * and %d, but neither is ever negative (boot-time ns, a tgid), so only
+ * digits are taken, and exactly the one space on either side of the pid:
+ * sscanf would have let a sign, a missing or a displaced space through.
+ */
+static const char *parse_head(const char *s, struct kfd_smi_msg *ev)
+{
+	long long ns;
+	long pid;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return NULL;
+	errno = 0;
+	ns = strtoll(s, &end, 10);
+	if (errno || end[0] != ' ' || end[1] != '-' || !isdigit((unsigned char)end[2]))
+		return NULL;
+	pid = strtol(end + 2, &end, 10);
+	if (errno || pid > INT32_MAX || end[0] != ' ')
+		return NULL;
+	ev->ns = ns;
+	ev->pid = (int32_t)pid;
+	return end + 1;
+}
+
+/*
+ * What follows the head (or the id, for the headless ones); each
+ * returns whether @s matched its format completely.
+ */
 static bool parse_vmfault(const char *s, struct kfd_smi_msg *ev)
 {
 	unsigned int pid;
@@ -36,45 +67,51 @@ static bool parse_vmfault(const char *s, struct kfd_smi_msg *ev)
 
 static bool parse_thermal(const char *s, struct kfd_smi_msg *ev)
 {
-	unsigned long long mask, counter;
 	int used = 0;
 
-	if (sscanf(s, "%llx:%llx%n", &mask, &counter, &used) != 2 || !at_end(s, used))
+	return sscanf(s, "%" SCNx64 ":%" SCNx64 "%n", &ev->value, &ev->counter, &used) == 2 &&
+	       at_end(s, used);
+}
+
+/* "<hex> <text>", the text possibly empty: a reset's cause, a task name. */
+static bool parse_hex_text(const char *s, unsigned int *hex, struct kfd_smi_msg *ev)
+{
+	int used = 0;
+
+	if (sscanf(s, "%x %n", hex, &used) != 1 || !used || s[used - 1] != ' ' ||
+	    strlen(s + used) >= sizeof(ev->text))
 		return false;
-	ev->value = mask;
-	ev->counter = counter;
+	strcpy(ev->text, s + used);
 	return true;
 }
 
 static bool parse_reset(const char *s, struct kfd_smi_msg *ev)
 {
 	unsigned int seq;
-	int used = 0;
 
-	/* The cause may be empty: "<seq> " then nothing. */
-	if (sscanf(s, "%x %n", &seq, &used) != 1 || !used || s[used - 1] != ' ' ||
-	    strlen(s + used) >= sizeof(ev->text))
+	if (!parse_hex_text(s, &seq, ev))
 		return false;
 	ev->value = seq;
-	strcpy(ev->text, s + used);
+	return true;
+}
+
+/* PROCESS_START/END: the pid in hex, like VMFAULT's, then the task name. */
+static bool parse_process(const char *s, struct kfd_smi_msg *ev)
+{
+	unsigned int pid;
+
+	if (!parse_hex_text(s, &pid, ev))
+		return false;
+	ev->pid = (int32_t)pid;
 	return true;
 }
 
 static bool parse_fault(const char *s, struct kfd_smi_msg *ev, const char *flags)
 {
-	long long ns;
-	unsigned long addr;
-	int pid, used = 0;
-	char c;
+	int used = 0;
 
-	if (sscanf(s, "%lld -%d @%lx(%x) %c%n", &ns, &pid, &addr, &ev->node, &c, &used) != 5 ||
-	    !at_end(s, used) || !strchr(flags, c))
-		return false;
-	ev->ns = ns;
-	ev->pid = pid;
-	ev->addr = addr;
-	ev->flag = c;
-	return true;
+	return sscanf(s, "@%" SCNx64 "(%x) %c%n", &ev->addr, &ev->node, &ev->flag, &used) == 3 &&
+	       at_end(s, used) && strchr(flags, ev->flag);
 }
 
 static bool parse_fault_start(const char *s, struct kfd_smi_msg *ev)
@@ -89,101 +126,78 @@ static bool parse_fault_end(const char *s, struct kfd_smi_msg *ev)
 
 static bool parse_migrate_start(const char *s, struct kfd_smi_msg *ev)
 {
-	long long ns;
-	unsigned long addr, size;
-	int pid, used = 0;
+	int used = 0;
 
-	if (sscanf(s, "%lld -%d @%lx(%lx) %x->%x %x:%x %d%n", &ns, &pid, &addr, &size, &ev->from,
-		   &ev->to, &ev->prefetch_loc, &ev->preferred_loc, &ev->trigger, &used) != 9 ||
-	    !at_end(s, used))
-		return false;
-	ev->ns = ns;
-	ev->pid = pid;
-	ev->addr = addr;
-	ev->size = size;
-	return true;
+	return sscanf(s, "@%" SCNx64 "(%" SCNx64 ") %x->%x %x:%x %d%n", &ev->addr, &ev->size,
+		      &ev->from, &ev->to, &ev->prefetch_loc, &ev->preferred_loc, &ev->trigger,
+		      &used) == 7 && at_end(s, used);
 }
 
 static bool parse_migrate_end(const char *s, struct kfd_smi_msg *ev)
 {
-	long long ns;
-	unsigned long addr, size;
-	int pid, used = 0, n;
+	int used = 0, n;
 
-	n = sscanf(s, "%lld -%d @%lx(%lx) %x->%x %d%n %d%n", &ns, &pid, &addr, &size, &ev->from,
-		   &ev->to, &ev->trigger, &used, &ev->error_code, &used);
-	if ((n != 7 && n != 8) || !at_end(s, used))
+	n = sscanf(s, "@%" SCNx64 "(%" SCNx64 ") %x->%x %d%n %d%n", &ev->addr, &ev->size,
+		   &ev->from, &ev->to, &ev->trigger, &used, &ev->error_code, &used);
+	if ((n != 5 && n != 6) || !at_end(s, used))
 		return false;
-	ev->has_error_code = n == 8;
-	ev->ns = ns;
-	ev->pid = pid;
-	ev->addr = addr;
-	ev->size = size;
+	ev->has_error_code = n == 6;
 	return true;
 }
 
 static bool parse_eviction(const char *s, struct kfd_smi_msg *ev)
 {
-	long long ns;
-	int pid, used = 0;
+	int used = 0;
 
-	if (sscanf(s, "%lld -%d %x %d%n", &ns, &pid, &ev->node, &ev->trigger, &used) != 4 ||
-	    !at_end(s, used))
-		return false;
-	ev->ns = ns;
-	ev->pid = pid;
-	return true;
+	return sscanf(s, "%x %d%n", &ev->node, &ev->trigger, &used) == 2 && at_end(s, used);
 }
 
 static bool parse_restore(const char *s, struct kfd_smi_msg *ev)
 {
-	long long ns;
-	int pid, used = 0;
-	char c;
+	int used = 0;
 
-	if (sscanf(s, "%lld -%d %x %c%n", &ns, &pid, &ev->node, &c, &used) != 4 ||
-	    !at_end(s, used) || !strchr("0R", c))
-		return false;
-	ev->ns = ns;
-	ev->pid = pid;
-	ev->flag = c;
-	return true;
+	return sscanf(s, "%x %c%n", &ev->node, &ev->flag, &used) == 2 && at_end(s, used) &&
+	       strchr("0R", ev->flag);
 }
 
 static bool parse_unmap(const char *s, struct kfd_smi_msg *ev)
 {
-	long long ns;
-	unsigned long addr, size;
-	int pid, used = 0;
+	int used = 0;
 
-	if (sscanf(s, "%lld -%d @%lx(%lx) %x %d%n", &ns, &pid, &addr, &size, &ev->node,
-		   &ev->trigger, &used) != 6 || !at_end(s, used))
-		return false;
-	ev->ns = ns;
-	ev->pid = pid;
-	ev->addr = addr;
-	ev->size = size;
-	return true;
+	return sscanf(s, "@%" SCNx64 "(%" SCNx64 ") %x %d%n", &ev->addr, &ev->size, &ev->node,
+		      &ev->trigger, &used) == 4 && at_end(s, used);
 }
 
-static bool (*const parsers[])(const char *s, struct kfd_smi_msg *ev) = {
-	[KFD_SMI_EVENT_VMFAULT] = parse_vmfault,
-	[KFD_SMI_EVENT_THERMAL_THROTTLE] = parse_thermal,
-	[KFD_SMI_EVENT_GPU_PRE_RESET] = parse_reset,
-	[KFD_SMI_EVENT_GPU_POST_RESET] = parse_reset,
-	[KFD_SMI_EVENT_MIGRATE_START] = parse_migrate_start,
-	[KFD_SMI_EVENT_MIGRATE_END] = parse_migrate_end,
-	[KFD_SMI_EVENT_PAGE_FAULT_START] = parse_fault_start,
-	[KFD_SMI_EVENT_PAGE_FAULT_END] = parse_fault_end,
-	[KFD_SMI_EVENT_QUEUE_EVICTION] = parse_eviction,
-	[KFD_SMI_EVENT_QUEUE_RESTORE] = parse_restore,
-	[KFD_SMI_EVENT_UNMAP_FROM_GPU] = parse_unmap,
+/*
+ * Each event's format: whether it starts with the common head, and its
+ * tail.  Only the headless ones carry free text (task name, reset cause).
+ * Events 12 and 13 are 7.3.4's (6.12 never writes them).
+ */
+static const struct smi_format {
+	bool head;
+	bool (*tail)(const char *s, struct kfd_smi_msg *ev);
+} formats[] = {
+	[KFD_SMI_EVENT_VMFAULT] = { false, parse_vmfault },
+	[KFD_SMI_EVENT_THERMAL_THROTTLE] = { false, parse_thermal },
+	[KFD_SMI_EVENT_GPU_PRE_RESET] = { false, parse_reset },
+	[KFD_SMI_EVENT_GPU_POST_RESET] = { false, parse_reset },
+	[KFD_SMI_EVENT_MIGRATE_START] = { true, parse_migrate_start },
+	[KFD_SMI_EVENT_MIGRATE_END] = { true, parse_migrate_end },
+	[KFD_SMI_EVENT_PAGE_FAULT_START] = { true, parse_fault_start },
+	[KFD_SMI_EVENT_PAGE_FAULT_END] = { true, parse_fault_end },
+	[KFD_SMI_EVENT_QUEUE_EVICTION] = { true, parse_eviction },
+	[KFD_SMI_EVENT_QUEUE_RESTORE] = { true, parse_restore },
+	[KFD_SMI_EVENT_UNMAP_FROM_GPU] = { true, parse_unmap },
+	[KFD_SMI_EVENT_PROCESS_START] = { false, parse_process },
+	[KFD_SMI_EVENT_PROCESS_END] = { false, parse_process },
 };
 
 int kfd_smi_parse(const char *line, struct kfd_smi_msg *ev)
 {
 	char copy[KFD_SMI_EVENT_MSG_SIZE + 1], *end;
 	size_t len = strcspn(line, "\n");
+	const struct smi_format *f;
+	const char *tail;
 	unsigned long id;
 
 	memset(ev, 0, sizeof(*ev));
@@ -196,17 +210,19 @@ int kfd_smi_parse(const char *line, struct kfd_smi_msg *ev)
 	if (!strchr("0123456789abcdef", copy[0]) || !copy[0])
 		return -EINVAL;
 	id = strtoul(copy, &end, 16);
-	if (*end != ' ' || id >= ARRAY_SIZE(parsers) || !parsers[id])
+	if (*end != ' ' || id >= ARRAY_SIZE(formats) || !formats[id].tail)
 		return -EINVAL;
+	f = &formats[id];
 	ev->id = (uint32_t)id;
 	/*
 	 * sscanf skips any run of white space; the kernel writes single
-	 * spaces, and free text only in VMFAULT and the reset cause.
+	 * spaces, and free text only in the headless formats.
 	 */
 	if (isspace((unsigned char)end[1]) ||
-	    (id > KFD_SMI_EVENT_GPU_POST_RESET && (strstr(end, "  ") || strchr(end, '\t'))))
+	    (f->head && (strstr(end, "  ") || strchr(end, '\t'))))
 		return -EINVAL;
-	return parsers[id](end + 1, ev) ? 0 : -EINVAL;
+	tail = f->head ? parse_head(end + 1, ev) : end + 1;
+	return tail && f->tail(tail, ev) ? 0 : -EINVAL;
 }
 
 uint64_t kfd_smi_mask_upto(uint32_t last_id)

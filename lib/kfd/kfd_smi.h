@@ -12,12 +12,21 @@
  *   PAGE_FAULT_END   "<ns> -<pid> @<addr hex>(<node hex>) <M|U>"
  *   MIGRATE_START    "<ns> -<pid> @<addr>(<size>) <from>-><to> <prefetch>:<preferred> <trigger>"
  *   MIGRATE_END      "<ns> -<pid> @<addr>(<size>) <from>-><to> <trigger>[ <error_code>]"
- *                    (error_code appended by newer kernels)
+ *                    (6.12: no error_code; 7.3.4 always appends it, 0 for success)
  *   QUEUE_EVICTION   "<ns> -<pid> <node hex> <trigger>"
  *   QUEUE_RESTORE    "<ns> -<pid> <node hex> <0|R>"  (R: rescheduled)
  *   UNMAP_FROM_GPU   "<ns> -<pid> @<addr>(<size>) <node hex> <trigger>"
+ *   PROCESS_START/END "<pid hex> <task name>"  (7.3.4; not in 6.12)
  * Addresses and sizes are in pages, node/from/to gpu_ids (0: system
- * memory), pids and triggers decimal.
+ * memory), pids and triggers decimal unless marked hex.
+ *
+ * Whose events a file gets, and which pid they show, changed after 6.12:
+ *   6.12:   the opener's process only, unless root also sets the
+ *           KFD_SMI_EVENT_ALL_PROCESS bit; pids are the global ones;
+ *   7.3.4:  root (CAP_SYS_ADMIN) gets every process's events whether or
+ *           not the bit is set; the "-<pid>" of the headed events is the
+ *           task's pid in its own namespace (getpid() inside a container).
+ * So a test run as root must pick its own events out by pid.
  */
 #pragma once
 
@@ -50,7 +59,12 @@ int kfd_smi_parse(const char *line, struct kfd_smi_msg *ev);
 /* The mask that enables every event up to @last_id (inclusive). */
 uint64_t kfd_smi_mask_upto(uint32_t last_id);
 
-#define KFD_SMI_READ_BYTES 1024	/* the kernel hands out at most this per read */
+/*
+ * The most 6.12 hands out per read (its kfifo size; 7.3.4's is 8 KiB).  A
+ * read may end inside a line on either: the reader keeps the partial line
+ * and never asks for more than the buffer has room for.
+ */
+#define KFD_SMI_READ_BYTES 1024
 
 struct kfd_smi {
 	struct kfd_smi *next;

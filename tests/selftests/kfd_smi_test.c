@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * lib/kfd's SMI event lines, on the host: every format the kernel writes
- * (KFD_EVENT_FMT_* of kfd_ioctl.h, prefixed by "%x " of the event id as
- * kfd_smi_events.c does), lines that must be refused, and the reader on a
- * pipe (lines split across reads, several per read, timeouts).
+ * lib/kfd's SMI event lines, on the host: every format 6.12 and 7.3.4
+ * write (KFD_EVENT_FMT_* of kfd_ioctl.h, prefixed by "%x " of the event id
+ * as kfd_smi_events.c does), lines that must be refused, and the reader on
+ * a pipe (lines split across reads, several per read, timeouts).
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -73,7 +74,10 @@ static void test_migrate(void)
 	igt_assert_eq_u32(m.to, 0);
 	igt_assert_eq(m.trigger, KFD_MIGRATE_TRIGGER_PAGEFAULT_CPU);
 	igt_assert(!m.has_error_code);
-	/* Newer kernels append the migration's error code. */
+	/* 7.3.4 always appends the migration's error code, 0 for success. */
+	m = parse_ok("6 2000 -321 @7f001(4) a3c1->0 2 0\n");
+	igt_assert(m.has_error_code);
+	igt_assert_eq(m.error_code, 0);
 	m = parse_ok("6 2000 -321 @7f001(4) a3c1->0 2 -12\n");
 	igt_assert(m.has_error_code);
 	igt_assert_eq(m.error_code, -12);
@@ -118,11 +122,25 @@ static void test_other_events(void)
 	igt_assert(!strcmp(m.text, ""));
 }
 
+/* 7.3.4's PROCESS_START/END: "<pid hex> <task name>", the name free text. */
+static void test_process(void)
+{
+	struct kfd_smi_msg m = parse_ok("c 1a2b kfdtest\n");
+
+	igt_assert_eq_u32(m.id, KFD_SMI_EVENT_PROCESS_START);
+	igt_assert_eq(m.pid, 0x1a2b);
+	igt_assert(!strcmp(m.text, "kfdtest"));
+	m = parse_ok("d 7 kfd  test\n");
+	igt_assert_eq_u32(m.id, KFD_SMI_EVENT_PROCESS_END);
+	igt_assert_eq(m.pid, 7);
+	igt_assert(!strcmp(m.text, "kfd  test"));
+}
+
 static const char *const malformed[] = {
 	"",
 	"\n",
 	"0 1 -1 @10(1) R\n",			/* NONE is no event */
-	"c 1 -1\n",				/* PROCESS_START: unknown here */
+	"e 1 -1\n",				/* 14: no such event */
 	"ff 1 -1 @10(1) R\n",			/* unknown id */
 	"7\n",					/* id only */
 	"7  1 -1 @10(1) R\n",			/* two spaces after the id */
@@ -142,9 +160,61 @@ static const char *const malformed[] = {
 	"b 1 -1 @10(4) a3c1\n",			/* unmap without trigger */
 	"1 :name\n",				/* vmfault without pid */
 	"1 12:\n",				/* vmfault without task */
+	"c 1a2b\n",				/* process start without the space */
+	"d :kfdtest\n",				/* process end without pid */
 	"7 1 -1 @10(1) R\n7 1 -1 @10(1) R\n",	/* two lines */
 	"5 1 -1 @10(4) 0->1 1:0 0 1234567890123456789012345678901234567890123456789012345678901234567890\n",
 };
+
+/*
+ * The "<ns> -<pid> " head of the events from MIGRATE_START on, broken in
+ * each way the kernel's "%lld -%d " never writes, on every format that has it.
+ */
+static const char *const bad_heads[] = {
+	"x -1 ",				/* ns not a number */
+	"-5 -1 ",				/* negative ns */
+	"+5 -1 ",				/* signed ns */
+	"99999999999999999999 -1 ",		/* ns beyond 64 bits */
+	"1-1 ",					/* no space before the pid */
+	"1 - 1 ",				/* space inside "-<pid>" */
+	"1 -- 1 ",				/* doubled '-' */
+	"1 -+1 ",				/* signed pid */
+	"1 - ",					/* pid missing */
+	"1 -4294967297 ",			/* pid beyond 32 bits */
+	"1 -0x10 ",				/* pid in hex */
+	"1 -1",					/* no space after the pid */
+	"",					/* no head at all */
+};
+
+static const char *const head_tails[] = {
+	"5 %s@10(4) 0->1 1:0 0\n",
+	"6 %s@10(4) 0->1 0\n",
+	"7 %s@10(1) R\n",
+	"8 %s@10(1) M\n",
+	"9 %s1 0\n",
+	"a %s1 R\n",
+	"b %s@10(4) 1 2\n",
+};
+
+static void test_malformed_head(void)
+{
+	char line[128];
+
+	for (size_t t = 0; t < ARRAY_SIZE(head_tails); t++) {
+		struct kfd_smi_msg m;
+
+		/* The good head first, so a refusal below is the head's doing. */
+		snprintf(line, sizeof(line), head_tails[t], "12 -34 ");
+		m = parse_ok(line);
+		igt_assert_eq_s64(m.ns, 12);
+		igt_assert_eq(m.pid, 34);
+		for (size_t h = 0; h < ARRAY_SIZE(bad_heads); h++) {
+			snprintf(line, sizeof(line), head_tails[t], bad_heads[h]);
+			igt_assert_f(kfd_smi_parse(line, &m) == -EINVAL,
+				     "accepted bad head #%zu: \"%s\"\n", h, line);
+		}
+	}
+}
 
 static void test_malformed(void)
 {
@@ -214,8 +284,12 @@ igt_main
 		test_queues_and_unmap();
 	igt_subtest("thermal-and-reset")
 		test_other_events();
+	igt_subtest("process-start-end")
+		test_process();
 	igt_subtest("malformed")
 		test_malformed();
+	igt_subtest("malformed-head")
+		test_malformed_head();
 	igt_subtest("mask")
 		test_mask();
 	igt_subtest("reader")
