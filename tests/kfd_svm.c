@@ -127,6 +127,8 @@ static void open_kfd(void)
 	kctx.fd = kctx.dev->fd;
 	kctx.gpu = &kctx.dev->gpus[0];
 	kctx.page = kctx.dev->page_size;
+	for (int i = 0; i < kctx.dev->num_gpus; i++)
+		kctx.vram[i] = kfd_node_vram_size(kctx.dev->gpus[i].node);
 	igt_require_f(kfd_device_has_svm(kctx.dev), "KFD %u.%u < 1.5: no SVM API\n",
 		      kctx.dev->major, kctx.dev->minor);
 	igt_require_f(kfd_topology_all_svm(&kctx.dev->topo),
@@ -166,10 +168,10 @@ static void restore_xnack(void)
 static void require_needs(unsigned int needs)
 {
 	if (needs & NEEDS_VRAM)
-		igt_require_f(kctx.gpu->node->local_mem_size, "no VRAM on GPU %#x\n",
+		igt_require_f(kctx.vram[0], "no VRAM on GPU %#x\n",
 			      kctx.gpu->gpu_id);
 	if (needs & NEEDS_DGPU)
-		igt_require_f(kctx.gpu->node->local_mem_size, "an APU (GPU %#x has no VRAM)\n",
+		igt_require_f(kctx.vram[0], "an APU (GPU %#x has no VRAM)\n",
 			      kctx.gpu->gpu_id);
 	if (needs & NEEDS_2GPUS)
 		igt_require_f(kctx.dev->num_gpus >= 2, "one GPU: needs two SVM GPUs\n");
@@ -447,7 +449,7 @@ static void overcommit(uint64_t chunk, uint64_t n)
 					     KFD_SVM_FLAGS_DEFAULT, kctx.gpu->gpu_id);
 
 		igt_assert_f(ret == 0, "range %" PRIu64 " of %" PRIu64 " (%" PRIu64 " MiB each, VRAM %" PRIu64
-			     " MiB): %s\n", i, n, chunk >> 20, kctx.gpu->node->local_mem_size >> 20,
+			     " MiB): %s\n", i, n, chunk >> 20, kctx.vram[0] >> 20,
 			     strerror(-ret));
 	}
 }
@@ -466,7 +468,7 @@ static void vram_overcommit(void)
 {
 	uint64_t chunk = 512 * SZ_1M;
 
-	overcommit(chunk, (kctx.gpu->node->local_mem_size + SZ_1G + chunk - 1) / chunk);
+	overcommit(chunk, (kctx.vram[0] + SZ_1G + chunk - 1) / chunk);
 }
 
 /**
@@ -481,7 +483,7 @@ static void vram_overcommit(void)
  */
 static void vram_overcommit_giant_range(void)
 {
-	overcommit(align_up(kctx.gpu->node->local_mem_size, SZ_2M) + SZ_1G, 1);
+	overcommit(align_up(kctx.vram[0], SZ_2M) + SZ_1G, 1);
 }
 
 /**
@@ -563,7 +565,7 @@ static void attr_roundtrip(void)
 
 		kfd_svm_set1(kctx.fd, p, sz, PREF, gpu);
 		expect_attr(p, sz, PREF, 0, gpu, "PREFERRED_LOC gpu");
-		if (kctx.dev->gpus[i].node->local_mem_size) {
+		if (kctx.vram[i]) {
 			kfd_svm_prefetch(kctx.fd, p, sz, gpu);
 			expect_attr(p, sz, PFCH, 0, gpu, "PREFETCH_LOC gpu");
 		}
@@ -624,15 +626,17 @@ static void attr_reset_on_remap(void)
 
 	kfd_svm_set(kctx.fd, (uintptr_t)p, size, set, ARRAY_SIZE(set));
 	/* The middle page goes and comes back: its attributes do not. */
+	igt_assert_eq(munmap(p + kctx.page, kctx.page), 0);
 	q = mmap(p + kctx.page, kctx.page, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	igt_assert(q == p + kctx.page);
 	expect_defaults(kctx.dev, q, kctx.page, kctx.xnack, "page mapped anew");
 	expect_attr(p, kctx.page, PREF, 0, gpu, "head page");
 	expect_attr(p + 2 * kctx.page, 2 * kctx.page, GRAN, 0, 2, "tail pages");
 
 	igt_assert_eq(munmap(p, size), 0);
-	q = mmap(p, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	q = mmap(p, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		 -1, 0);
 	igt_assert(q == p);
 	expect_defaults(kctx.dev, p, size, kctx.xnack, "range mapped anew at the same VA");
 }

@@ -22,6 +22,7 @@ struct kfd_svm_ctx {
 	struct kfd_gpu *gpu;		/* the first GPU */
 	bool xnack;			/* the mode the running group set */
 	uint64_t page;			/* CPU page size */
+	uint64_t vram[KFD_DEVICE_MAX_GPUS];	/* bytes per GPU (index as dev->gpus), 0 on an APU */
 };
 
 extern struct kfd_svm_ctx kctx;

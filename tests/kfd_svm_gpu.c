@@ -304,7 +304,7 @@ static void migrate_policy(void)
 static void migrate_access_in_place(void)
 {
 	struct kfd_sdma_queue *q = kfd_test_queue(kctx.dev, kctx.gpu);
-	uint64_t size = min_u64(256 * SZ_1M, align_down(kctx.gpu->node->local_mem_size / 2, SZ_2M));
+	uint64_t size = min_u64(256 * SZ_1M, align_down(kctx.vram[0] / 2, SZ_2M));
 	uint32_t *buf = svm_buf(size, 0);
 
 	kfd_svm_map_in_place(kctx.fd, buf, size, gpu_id());
@@ -357,7 +357,7 @@ static void migrate_large_buf(void)
 {
 	struct kfd_sdma_queue *q = kfd_test_queue(kctx.dev, kctx.gpu);
 	uint64_t size = min_u64(SZ_1G,
-			      align_down(kctx.gpu->node->local_mem_size / 4 * 3, SZ_2M));
+			      align_down(kctx.vram[0] / 4 * 3, SZ_2M));
 	uint64_t chunk = 128 * SZ_1M;
 	uint32_t *buf = kfd_test_map(size), *dst = svm_buf(size, 0);
 
@@ -392,7 +392,7 @@ static void multi_gpu(uint32_t access_type)
 		struct kfd_gpu *gpu = &kctx.dev->gpus[i];
 		struct kfd_sdma_queue *q = kfd_test_queue(kctx.dev, gpu);
 
-		if (gpu->node->local_mem_size) {
+		if (kctx.vram[i]) {
 			kfd_svm_prefetch(kctx.fd, src, size, gpu->gpu_id);
 			kfd_svm_prefetch(kctx.fd, dst, size, gpu->gpu_id);
 		}
@@ -771,7 +771,7 @@ static uint64_t mem_available(void)
 /* Each process's share: together they exceed VRAM by 1 GiB, in 64 MiB ranges. */
 static uint64_t evict_share(void)
 {
-	uint64_t vram = kctx.gpu->node->local_mem_size;
+	uint64_t vram = kctx.vram[0];
 
 	igt_require_f(mem_available() > vram + 2 * SZ_1G,
 		      "RAM short: %" PRIu64 " MiB available, evicting %" PRIu64 " MiB of VRAM needs more\n",

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* kfdtest-like SVM range helpers (see kfd_svm_range.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "igt_core.h"
@@ -107,4 +110,49 @@ const char *kfd_svm_attr_name(uint32_t type)
 	};
 
 	return type < ARRAY_SIZE(names) ? names[type] : "?";
+}
+
+/* HSA_MEM_HEAP_TYPE_FB_PUBLIC and _FB_PRIVATE of the topology's mem_banks. */
+#define HEAP_TYPE_FB_PUBLIC	1
+#define HEAP_TYPE_FB_PRIVATE	2
+
+/* One bank's "heap_type" and "size_in_bytes"; 0 if unreadable. */
+static uint64_t bank_vram(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long long value, size = 0;
+	unsigned int heap = 0;
+	char name[64];
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %llu", name, &value) == 2) {
+		if (!strcmp(name, "heap_type"))
+			heap = (unsigned int)value;
+		else if (!strcmp(name, "size_in_bytes"))
+			size = value;
+	}
+	fclose(f);
+	return heap == HEAP_TYPE_FB_PUBLIC || heap == HEAP_TYPE_FB_PRIVATE ? size : 0;
+}
+
+uint64_t kfd_node_vram_size(const struct kfd_node *node)
+{
+	char dir[700], path[1000];
+	uint64_t total = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/nodes/%d/mem_banks", kfd_topology_dir(), node->index);
+	d = opendir(dir);
+	if (!d)
+		return node->local_mem_size;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/properties", dir, de->d_name);
+		total += bank_vram(path);
+	}
+	closedir(d);
+	return total ? total : node->local_mem_size;
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "kfd_topology.h"
 #include "uapi/kfd_svm_ioctl.h"
 
 /* The flags kfdtest registers ranges with (HsaSVMRange's default). */
@@ -52,3 +53,11 @@ uint32_t kfd_svm_get_access(int fd, void *addr, uint64_t size, uint32_t gpu_id);
 
 /* The attribute's name, for messages ("PREFERRED_LOC"; "?" if unknown). */
 const char *kfd_svm_attr_name(uint32_t type);
+
+/*
+ * The VRAM of @node: the sum of its memory banks of heap type FB_PUBLIC
+ * or FB_PRIVATE (nodes/N/mem_banks/M/properties), what libhsakmt's
+ * GetVramSize adds up.  The node's own local_mem_size property reads 0 on
+ * current kernels.  0 for an APU (no such bank).
+ */
+uint64_t kfd_node_vram_size(const struct kfd_node *node);
