@@ -1007,8 +1007,9 @@ static const struct {
 igt_main
 {
 	igt_fixture {
-		open_kfd();
+		/* First: a skip after the bring-up must still close the device. */
 		igt_install_exit_handler(close_kfd);
+		open_kfd();
 	}
 
 	/* The argument checks do not depend on the mode: the process's own. */

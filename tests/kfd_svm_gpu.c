@@ -392,11 +392,12 @@ static void multi_gpu(uint32_t access_type)
 		struct kfd_gpu *gpu = &kctx.dev->gpus[i];
 		struct kfd_sdma_queue *q = kfd_test_queue(kctx.dev, gpu);
 
+		/* CPU writes first: they would migrate a prefetched range straight back. */
+		fill(src, size, (uint32_t)i << 20);
 		if (kctx.vram[i]) {
 			kfd_svm_prefetch(kctx.fd, src, size, gpu->gpu_id);
 			kfd_svm_prefetch(kctx.fd, dst, size, gpu->gpu_id);
 		}
-		fill(src, size, (uint32_t)i << 20);
 		copy(q, dst, src, size);
 		check(dst, size, (uint32_t)i << 20, "copy on this GPU");
 	}
@@ -550,7 +551,8 @@ static void read_only_range(void)
 		uint64_t pg = kctx.page, va = 0;
 		uint32_t *ro = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *dst;
-		uint32_t v = 0xbad;
+		uint32_t v = 0xbad, pkt[KFD_SDMA_WRITE_HEADER_DWORDS + 1];
+		unsigned int n;
 		int ret;
 
 		igt_assert(ro != MAP_FAILED);
@@ -561,12 +563,8 @@ static void read_only_range(void)
 		kfd_sdma_copy(q, (uintptr_t)dst, (uintptr_t)ro, pg);
 		check(dst, pg, 0x400, "GPU read of the read-only page");
 		/* The faulting write: no wait for the queue, which the fault stops. */
-		{
-			uint32_t pkt[KFD_SDMA_WRITE_HEADER_DWORDS + 1];
-			unsigned int n = kfd_sdma_write_linear(pkt, (uintptr_t)ro, &v, 1);
-
-			igt_assert_eq(__kfd_sdma_submit(q, pkt, n, KFD_DEFAULT_TIMEOUT_MS), 0);
-		}
+		n = kfd_sdma_write_linear(pkt, (uintptr_t)ro, &v, 1);
+		igt_assert_eq(__kfd_sdma_submit(q, pkt, n, KFD_DEFAULT_TIMEOUT_MS), 0);
 		ret = __kfd_event_wait_memory_fault(ev, KFD_DEFAULT_TIMEOUT_MS, &va, NULL);
 		igt_assert_f(ret == 0, "no memory exception event: %s\n", strerror(-ret));
 		igt_assert_f(va == (uintptr_t)ro, "fault at %#" PRIx64 ", expected %p\n", va, ro);
