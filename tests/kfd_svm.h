@@ -59,7 +59,7 @@ struct kfd_smi *kfd_test_smi(struct kfd_device *dev, struct kfd_gpu *gpu);
  */
 struct kfd_device *kfd_test_child_open(void);
 
-/* Reaps igt_fork() children, failing those still running after @seconds. */
+/* How long igt_waitchildren_timeout() gives a case's forked children. */
 #define KFD_CHILD_TIMEOUT_S 120
 
 /* Destroys a kfd_test_queue() queue now (before its subtest ends). */
