@@ -1040,5 +1040,10 @@ igt_main
 		}
 	}
 
-	/* ---- the svm_dev backend's scenario catalog (the lead adds it here) ---- */
+	/*
+	 * ---- the svm_dev backend's scenario catalog goes here ----
+	 * svm_catalog_subtests(&svm_kfd_backend), with lib/svm/scenarios added
+	 * to the TEST block's Scenario catalog field and its Catalog variants
+	 * listed there (docs/documenting-tests.md).
+	 */
 }

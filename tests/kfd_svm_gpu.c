@@ -482,11 +482,13 @@ static void multi_thread_migration(void)
 	struct kfd_sdma_queue *q = kfd_test_queue(kctx.dev, kctx.gpu);
 	uint64_t size = 128 * SZ_1M;
 	uint32_t *buf = svm_buf(size, 0), *dst = svm_buf(size, 0);
+	/* Static: a thread that outlives a failed join must not write into a dead frame. */
+	static struct mt_arg a;
 	pthread_t t;
 
 	fill(buf, size, 0x77);
 	for (int round = 0; round < 2; round++) {
-		struct mt_arg a = { .buf = buf, .size = size, .loc = gpu_id() };
+		a = (struct mt_arg){ .buf = buf, .size = size, .loc = gpu_id() };
 
 		igt_assert_eq(pthread_create(&t, NULL, mt_thread, &a), 0);
 		copy(q, dst, buf, size);
