@@ -78,6 +78,7 @@ static const struct {
 	{ "nattr-oob", VDEV_BUG_KFD_NATTR_OOB },
 	{ "svm-range-overflow", VDEV_BUG_KFD_RANGE_OVERFLOW },
 	{ "svm-einval-sign", VDEV_BUG_KFD_EINVAL_SIGN },
+	{ "svm-fault-whole-range", VDEV_BUG_KFD_FAULT_WHOLE_RANGE },
 };
 
 const struct vdev_preset *vdev_preset;
