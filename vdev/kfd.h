@@ -107,7 +107,12 @@ void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
  * ACCESS_IN_PLACE; either mode: NO_ACCESS), -EPERM (a write where the
  * range is GPU_RO).  The CPU's VMA (none, PROT_NONE, read-only) is judged
  * by the data copy itself (process_vm_readv/writev), not here.  With XNACK
- * on this is where a retry fault is served.  kfd_lock held.
+ * on this is where a retry fault is served: it may create a range, migrate
+ * pages and emit SMI lines.  Afterwards a page may be in a GPU's emulated
+ * VRAM (vdev_page_tile() >= 0, also with XNACK off through a peer): its
+ * data is then reached with vdev_vram_io(), not through the CPU mapping.
+ * It first lets pending CPU-fault chunks follow (vdev_kfd_vram_sync).
+ * kfd_lock held.
  */
 int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
 			    uint64_t *fault_va);
