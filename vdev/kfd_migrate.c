@@ -395,15 +395,17 @@ static int cmp_page(const void *a, const void *b)
 static void cpu_fault(uint64_t page, int gpu, uint64_t *done_last)
 {
 	struct vdev_kfd_mig mig;
-	uint64_t first, last, size, lo, hi;
+	uint64_t first, last, lo = 0, hi = UINT64_MAX;
 	struct to_sys t = { .gpu = gpu };
 	uint8_t gran;
 
 	if (vdev_kfd_svm_range_of(page, &first, &last, &gran, &mig))
 		return;	/* no range: nothing of kfd's to follow */
-	size = gran >= 63 ? UINT64_MAX : 1ull << gran;
-	lo = page & ~(size - 1);
-	hi = size == UINT64_MAX || lo + size - 1 < lo ? UINT64_MAX : lo + size - 1;
+	if (gran < 63) {
+		lo = page & ~((1ull << gran) - 1);
+		if (lo + (1ull << gran) - 1 >= lo)
+			hi = lo + (1ull << gran) - 1;
+	}
 	lo = lo > first ? lo : first;
 	hi = hi < last ? hi : last;
 	*done_last = hi;

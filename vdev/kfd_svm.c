@@ -792,10 +792,13 @@ void vdev_kfd_svm_unmap(uint64_t start, uint64_t end)
 
 		if (r->last < first)
 			continue;
-		for (unsigned int g = 0; g < vdev_kfd->num_gpus; g++)
-			if (always_mapped(r) ? ((r->access | r->access_in_place) >> g) & 1
-					     : map_del(g, s, l))
+		for (unsigned int g = 0; g < vdev_kfd->num_gpus; g++) {
+			/* Retry-fault mappings go in either mode: the pages are gone. */
+			bool mapped = map_del(g, s, l);
+
+			if (always_mapped(r) ? ((r->access | r->access_in_place) >> g) & 1 : mapped)
 				emit_unmap(g, s, l, KFD_SVM_UNMAP_TRIGGER_UNMAP_FROM_CPU);
+		}
 	}
 
 	while (*pp) {

@@ -54,6 +54,7 @@ static unsigned int checks, failures;
 static int (*gate)(unsigned int gpu, uint64_t va, uint64_t len, bool write, uint64_t *fault_va);
 static void (*kfd_lock)(void), (*kfd_unlock)(void);
 static int (*page_tile)(uint64_t va);
+static uint64_t (*vram_used)(unsigned int gpu);
 
 static bool check(bool ok, const char *name, const char *fmt, ...)
 {
@@ -234,7 +235,8 @@ static void bring_up(void)
 	kfd_lock = (void (*)(void))dlsym(RTLD_DEFAULT, "vdev_kfd_lock");
 	kfd_unlock = (void (*)(void))dlsym(RTLD_DEFAULT, "vdev_kfd_unlock");
 	page_tile = (int (*)(uint64_t))dlsym(RTLD_DEFAULT, "vdev_page_tile");
-	if (kfd < 0 || !gate || !kfd_lock || !kfd_unlock || !page_tile) {
+	vram_used = (uint64_t (*)(unsigned int))dlsym(RTLD_DEFAULT, "vdev_kfd_vram_used");
+	if (kfd < 0 || !gate || !kfd_lock || !kfd_unlock || !page_tile || !vram_used) {
 		printf("Bail out! not under vdev (kfd %d, gate %p)\n", kfd, (void *)gate);
 		exit(1);
 	}
@@ -326,6 +328,42 @@ static void test_prefetch(void)
 		data &= p[i * PAGE] == (char)(0x40 + i) && p[i * PAGE + PAGE - 1] == (char)(0x40 + i);
 	check(data, "prefetch: the data survives the round trips", "a page differs");
 	munmap(p, n * PAGE);
+	smi_drain(&smi0);
+}
+
+/*
+ * PartialUnmapSysMemTest with VRAM: munmap of the middle of a GPU-mapped
+ * range frees its VRAM pages and unmaps exactly them from the GPU.
+ */
+static void test_partial_munmap(void)
+{
+	struct kfd_ioctl_svm_attribute a[] = {
+		{ KFD_IOCTL_SVM_ATTR_PREFETCH_LOC, gpus[0].gpu_id },
+		{ KFD_IOCTL_SVM_ATTR_ACCESS, gpus[0].gpu_id },
+	};
+	bool vram = gpus[0].vram > 0;
+	char *p = map_pages(8);
+	const struct kfd_smi_msg *m;
+	uint64_t used, fault;
+
+	memset(p, 0x77, 8 * PAGE);
+	check(svm_set(p, 8 * PAGE, a, 2) == 0, "partial munmap: SET", "failed");
+	used = vram_used(0);
+	smi_drain(&smi0);
+	munmap(p + 2 * PAGE, 4 * PAGE);
+	smi_drain(&smi0);
+	m = smi_find(&smi0, KFD_SMI_EVENT_UNMAP_FROM_GPU, KFD_SVM_UNMAP_TRIGGER_UNMAP_FROM_CPU);
+	check(m && m->addr == pg(p + 2 * PAGE) && m->size == 4 && m->node == gpus[0].gpu_id,
+	      "partial munmap: SMI UNMAP_FROM_GPU of the hole", "%s", m ? "wrong fields" : "no line");
+	check(vram_used(0) == (vram ? used - 4 : 0), "partial munmap: the hole's VRAM pages freed",
+	      "%llu pages in VRAM, were %llu", (unsigned long long)vram_used(0), (unsigned long long)used);
+	check(access_gpu(0, p + 2 * PAGE, false, &fault) == -EFAULT &&
+	      access_gpu(0, p + PAGE, false, &fault) == 0 && access_gpu(0, p + 6 * PAGE, false, &fault) == 0,
+	      "partial munmap: only the hole is unmapped from the GPU", "wrong answers");
+	check(count_tile(p, 2, vram ? 0 : -1) == 2 && count_tile(p + 6 * PAGE, 2, vram ? 0 : -1) == 2 &&
+	      p[0] == 0x77 && p[7 * PAGE] == 0x77, "partial munmap: the rest stays, data intact", "moved");
+	munmap(p, 2 * PAGE);
+	munmap(p + 6 * PAGE, 2 * PAGE);
 	smi_drain(&smi0);
 }
 
@@ -551,6 +589,7 @@ int main(void)
 	bring_up();
 	test_smi_open();
 	test_prefetch();
+	test_partial_munmap();
 	test_overcommit();
 	test_gate_xnack_off();
 	test_gate_xnack_on();
