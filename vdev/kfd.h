@@ -180,7 +180,8 @@ void vdev_kfd_vram_forget(uint64_t first, uint64_t last);
 /*
  * CPU faults since the last call: residency's handler brought single pages
  * back; each one's granularity chunk follows now (svm_migrate_to_ram).
- * Every kfd entry point calls this first.
+ * The SVM ioctl and the gate call this first; it costs nothing while no
+ * page left VRAM behind kfd's back.
  */
 void vdev_kfd_vram_sync(void);
 /* Pages in @gpu's emulated VRAM, and what it can hold. */

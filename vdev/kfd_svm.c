@@ -572,7 +572,7 @@ static void trigger_migrations(uint64_t start, uint64_t last)
 			int best = best_prefetch(r);
 			struct vdev_kfd_mig mig = mig_of(r, KFD_MIGRATE_TRIGGER_PREFETCH);
 
-			if (best != loc && (best >= 0 || loc >= 0)) {
+			if (best != loc) {
 				vdev_kfd_migrate(r->start, r->last, best, &mig);
 				loc = vdev_kfd_vram_loc(r->start, r->last);
 			}

@@ -595,6 +595,10 @@ int main(void)
 	test_gate_xnack_on();
 	test_two_gpus();
 	test_smi_fifo();
+	close(smi0.fd);
+	close(kfd);
+	for (unsigned int i = 0; i < num_gpus; i++)
+		close(gpus[i].render_fd);
 	printf("1..%u\n", checks);
 	return failures ? 1 : 0;
 }
