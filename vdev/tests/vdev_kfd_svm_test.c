@@ -367,6 +367,39 @@ static void test_partial_munmap(void)
 	smi_drain(&smi0);
 }
 
+/* mremap moves the pages (their data back from VRAM first); the old range goes. */
+static void test_mremap(void)
+{
+	struct kfd_ioctl_svm_attribute a[] = {
+		{ KFD_IOCTL_SVM_ATTR_PREFETCH_LOC, gpus[0].gpu_id },
+		{ KFD_IOCTL_SVM_ATTR_ACCESS, gpus[0].gpu_id },
+	};
+	char *p = map_pages(4), *target = map_pages(64), *q;
+	const struct kfd_smi_msg *m;
+	uint64_t fault;
+
+	memset(p, 0x2c, 4 * PAGE);
+	check(svm_set(p, 4 * PAGE, a, 2) == 0, "mremap: SET", "failed");
+	smi_drain(&smi0);
+	/* Onto @target: the pages must move. */
+	q = mremap(p, 4 * PAGE, 64 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+	if (!check(q == target, "mremap: moved", "%s", strerror(errno))) {
+		munmap(p, 4 * PAGE);
+		munmap(target, 64 * PAGE);
+		return;
+	}
+	smi_drain(&smi0);
+	m = smi_find(&smi0, KFD_SMI_EVENT_UNMAP_FROM_GPU, KFD_SVM_UNMAP_TRIGGER_UNMAP_FROM_CPU);
+	check((m && m->addr == pg(p) && m->size == 4), "mremap: SMI UNMAP_FROM_GPU of the old range",
+	      "%s", m ? "wrong fields" : "no line");
+	check(q[0] == 0x2c && q[4 * PAGE - 1] == 0x2c && count_tile(q, 4, -1) == 4,
+	      "mremap: the data moved with the pages, in system memory", "lost");
+	check(access_gpu(0, p, false, &fault) == -EFAULT, "mremap: the old range unmapped from the GPU",
+	      "still mapped");
+	munmap(q, 64 * PAGE);
+	smi_drain(&smi0);
+}
+
 /* VramOvercommitTest and VramOvercommitGiantRangeTest: SETs beyond VRAM succeed by eviction. */
 static void test_overcommit(void)
 {
@@ -590,6 +623,7 @@ int main(void)
 	test_smi_open();
 	test_prefetch();
 	test_partial_munmap();
+	test_mremap();
 	test_overcommit();
 	test_gate_xnack_off();
 	test_gate_xnack_on();
