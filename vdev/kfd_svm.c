@@ -36,6 +36,7 @@ struct svm_range {
 	uint32_t flags;
 	uint8_t granularity;
 	uint32_t access, access_in_place;	/* bitmaps of GPU indices */
+	bool mapped_to_gpu;		/* XNACK off: a SET mapped it on its access GPUs */
 	struct svm_range *next;
 };
 
@@ -555,10 +556,10 @@ static int best_prefetch(const struct svm_range *r)
 
 /*
  * After a SET: svm_range_trigger_migration on each range of [start, last]
- * whose PREFETCH_LOC is not where it already is, then, XNACK on,
- * svm_range_validate_and_map's choice of GPUs: the in-place ones, the one
- * holding the range if it may access it, every access GPU for
- * GPU_ALWAYS_MAPPED.
+ * whose PREFETCH_LOC is not where it already is, then
+ * svm_range_validate_and_map: XNACK off (or GPU_ALWAYS_MAPPED) on every
+ * GPU the attributes name; XNACK on, the in-place GPUs and the one holding
+ * the range if it may access it.
  */
 static void trigger_migrations(uint64_t start, uint64_t last)
 {
@@ -577,13 +578,14 @@ static void trigger_migrations(uint64_t start, uint64_t last)
 				loc = vdev_kfd_vram_loc(r->start, r->last);
 			}
 		}
-		if (!vdev_kfd_proc.xnack_enabled)
+		if (always_mapped(r)) {
+			r->mapped_to_gpu = (r->access | r->access_in_place) != 0;
 			continue;
+		}
 		for (unsigned int g = 0; g < vdev_kfd->num_gpus; g++) {
 			uint32_t bit = 1u << g;
 
-			if ((r->access_in_place & bit) || ((r->access & bit) && (loc == (int)g ||
-			    (r->flags & KFD_IOCTL_SVM_FLAG_GPU_ALWAYS_MAPPED))))
+			if ((r->access_in_place & bit) || ((r->access & bit) && loc == (int)g))
 				map_add(g, r->start, r->last);
 		}
 	}
@@ -757,7 +759,8 @@ void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before)
 		if (r->last < first)
 			continue;
 		if (always_mapped(r)) {
-			evict |= (r->access | r->access_in_place) != 0;
+			/* svm_range_evict: only a range a SET mapped before. */
+			evict |= r->mapped_to_gpu;
 			continue;
 		}
 		for (unsigned int g = 0; before && g < vdev_kfd->num_gpus; g++)
@@ -796,7 +799,8 @@ void vdev_kfd_svm_unmap(uint64_t start, uint64_t end)
 			/* Retry-fault mappings go in either mode: the pages are gone. */
 			bool mapped = map_del(g, s, l);
 
-			if (always_mapped(r) ? ((r->access | r->access_in_place) >> g) & 1 : mapped)
+			if (always_mapped(r) ? r->mapped_to_gpu && (((r->access | r->access_in_place) >> g) & 1)
+					     : mapped)
 				emit_unmap(g, s, l, KFD_SVM_UNMAP_TRIGGER_UNMAP_FROM_CPU);
 		}
 	}

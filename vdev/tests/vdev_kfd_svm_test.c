@@ -282,6 +282,8 @@ static void test_prefetch(void)
 
 	for (unsigned int i = 0; i < n; i++)
 		memset(p + i * PAGE, 0x40 + i, PAGE);
+	/* Mapped on the GPU first (XNACK off), so that the prefetch evicts the queues. */
+	check(svm_set(p, n * PAGE, &a[1], 1) == 0, "prefetch: SET ACCESS", "failed");
 	smi_drain(&smi0);
 	check(svm_set(p, n * PAGE, a, 2) == 0, "prefetch: SET", "failed");
 	moved = count_tile(p, n, 0);
@@ -291,10 +293,14 @@ static void test_prefetch(void)
 	if (vram) {
 		check_migrate(&smi0, "prefetch: SMI MIGRATE lines", p, n, 0, gpus[0].gpu_id,
 			      KFD_MIGRATE_TRIGGER_PREFETCH);
-		check(smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION, KFD_QUEUE_EVICTION_TRIGGER_SVM) &&
-		      smi_find(&smi0, KFD_SMI_EVENT_QUEUE_RESTORE, -1),
+		const struct kfd_smi_msg *ev = smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION,
+							KFD_QUEUE_EVICTION_TRIGGER_SVM);
+		const struct kfd_smi_msg *rs = smi_find(&smi0, KFD_SMI_EVENT_QUEUE_RESTORE, -1);
+
+		check(ev && rs && ev->node == gpus[0].gpu_id && ev->pid == getpid() &&
+		      rs->node == gpus[0].gpu_id && rs->flag == '0' && rs->ns >= ev->ns,
 		      "prefetch: XNACK off, a mapped range's queues are evicted and restored",
-		      "%u lines", smi0.n);
+		      "%s among %u lines", ev && rs ? "wrong fields" : "missing", smi0.n);
 	} else {
 		check(!smi_find(&smi0, KFD_SMI_EVENT_MIGRATE_START, -1), "prefetch: APU, no migration",
 		      "%u lines", smi0.n);
@@ -347,9 +353,12 @@ static void test_partial_munmap(void)
 	uint64_t used, fault;
 
 	memset(p, 0x77, 8 * PAGE);
+	smi_drain(&smi0);
 	check(svm_set(p, 8 * PAGE, a, 2) == 0, "partial munmap: SET", "failed");
 	used = vram_used(0);
 	smi_drain(&smi0);
+	check(!smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION, -1),
+	      "prefetch: a range not mapped before evicts no queues", "%u lines", smi0.n);
 	munmap(p + 2 * PAGE, 4 * PAGE);
 	smi_drain(&smi0);
 	m = smi_find(&smi0, KFD_SMI_EVENT_UNMAP_FROM_GPU, KFD_SVM_UNMAP_TRIGGER_UNMAP_FROM_CPU);
