@@ -107,7 +107,12 @@ void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
  * ACCESS_IN_PLACE; either mode: NO_ACCESS), -EPERM (a write where the
  * range is GPU_RO).  The CPU's VMA (none, PROT_NONE, read-only) is judged
  * by the data copy itself (process_vm_readv/writev), not here.  With XNACK
- * on this is where a retry fault is served.  kfd_lock held.
+ * on this is where a retry fault is served: it may create a range, migrate
+ * pages and emit SMI lines.  Afterwards a page may be in a GPU's emulated
+ * VRAM (vdev_page_tile() >= 0, also with XNACK off through a peer): its
+ * data is then reached with vdev_vram_io(), not through the CPU mapping.
+ * It first lets pending CPU-fault chunks follow (vdev_kfd_vram_sync).
+ * kfd_lock held.
  */
 int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
 			    uint64_t *fault_va);
@@ -121,3 +126,77 @@ long vdev_kfd_reject(long err, const char *check);
 extern const char *vdev_kfd_failed_check;
 /* A kernel-log line as amdgpu's, tagged with the run (see vdev/kmsg.c). */
 void vdev_kfd_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- SMI events (kfd_smi.c); kfd_lock held ---- */
+
+/* AMDKFD_IOC_SMI_EVENTS {gpuid, anon_fd out}. */
+long vdev_kfd_smi_events(void *data);
+/* ktime_get_boottime_ns() */
+int64_t vdev_kfd_smi_now(void);
+/*
+ * kfd_smi_event_add: the line "<event hex> " + @fmt goes to the clients of
+ * GPU @gpu (an index) that enabled @event, unless their fifo is full.
+ * @fmt is one of the kernel's formats, e.g. VDEV_SMI_QUEUE_EVICTION.
+ */
+void vdev_kfd_smi_emit(unsigned int gpu, unsigned int event, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The kernel's KFD_EVENT_FMT_* (kfd_ioctl.h); addresses and sizes in pages. */
+#define VDEV_SMI_PAGEFAULT_START "%lld -%d @%lx(%x) %c\n"	/* ns pid addr gpu_id R|W */
+#define VDEV_SMI_PAGEFAULT_END "%lld -%d @%lx(%x) %c\n"	/* ns pid addr gpu_id M|U */
+#define VDEV_SMI_MIGRATE_START "%lld -%d @%lx(%lx) %x->%x %x:%x %d\n"
+#define VDEV_SMI_MIGRATE_END "%lld -%d @%lx(%lx) %x->%x %d\n"	/* 6.12: no error code */
+#define VDEV_SMI_QUEUE_EVICTION "%lld -%d %x %d\n"		/* ns pid gpu_id trigger */
+#define VDEV_SMI_QUEUE_RESTORE "%lld -%d %x %c\n"		/* ns pid gpu_id 0|R */
+#define VDEV_SMI_UNMAP_FROM_GPU "%lld -%d @%lx(%lx) %x %d\n"	/* ns pid addr size gpu_id trigger */
+
+/* kfd_smi_event_queue_eviction/_restore on every GPU of the process. */
+void vdev_kfd_smi_queue_eviction(int trigger);
+void vdev_kfd_smi_queue_restore(void);
+
+/* ---- emulated VRAM and migration (kfd_migrate.c); kfd_lock held ---- */
+
+/* Where a migration goes: a GPU index, or system memory. */
+#define VDEV_KFD_SYSMEM (-1)
+
+/* What the SMI MIGRATE lines of a range say besides addresses. */
+struct vdev_kfd_mig {
+	uint32_t prefetch_loc, preferred_loc;
+	int trigger;			/* KFD_MIGRATE_TRIGGER_* */
+};
+
+/*
+ * Moves the private anonymous pages of [first, last] (pages) to @dst's
+ * emulated VRAM or to system memory, in chunks of at most a quarter of the
+ * GPU's VRAM (max_svm_range_pages), evicting the least recently migrated
+ * chunks of other ranges when VRAM is full.  Pages that cannot move stay.
+ * Returns the number of pages that moved.
+ */
+uint64_t vdev_kfd_migrate(uint64_t first, uint64_t last, int dst, const struct vdev_kfd_mig *mig);
+/* The GPU index whose VRAM holds pages of [first, last] (actual_loc), or VDEV_KFD_SYSMEM. */
+int vdev_kfd_vram_loc(uint64_t first, uint64_t last);
+/* munmap: the VRAM pages of [first, last] are gone (residency dropped their data). */
+void vdev_kfd_vram_forget(uint64_t first, uint64_t last);
+/*
+ * CPU faults since the last call: residency's handler brought single pages
+ * back; each one's granularity chunk follows now (svm_migrate_to_ram).
+ * The SVM ioctl and the gate call this first; it costs nothing while no
+ * page left VRAM behind kfd's back.
+ */
+void vdev_kfd_vram_sync(void);
+/* Pages in @gpu's emulated VRAM, and what it can hold. */
+uint64_t vdev_kfd_vram_used(unsigned int gpu);
+uint64_t vdev_kfd_vram_capacity(unsigned int gpu);
+
+/* ---- callbacks of kfd_migrate.c into kfd_svm.c ---- */
+
+/* The range of page @page: 0 and its bounds, granularity and MIGRATE fields, or -ENOENT. */
+int vdev_kfd_svm_range_of(uint64_t page, uint64_t *first, uint64_t *last, uint8_t *granularity,
+			  struct vdev_kfd_mig *mig);
+/*
+ * The MMU notifier's MMU_NOTIFY_MIGRATE on [first, last]: XNACK off, a
+ * GPU-mapped range's queues are evicted and restored around the move
+ * (@before: the eviction, else the restore); XNACK on, the GPUs' mappings
+ * of it go (UNMAP_FROM_GPU), to be faulted in again.
+ */
+void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before);

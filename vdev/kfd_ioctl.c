@@ -366,6 +366,7 @@ static const struct kfd_ioctl_desc {
 	{ AMDKFD_IOC_ACQUIRE_VM, acquire_vm, NULL, "ACQUIRE_VM" },
 	{ AMDKFD_IOC_SVM, svm, svm_validate, "SVM" },
 	{ AMDKFD_IOC_SET_XNACK_MODE, set_xnack_mode, NULL, "SET_XNACK_MODE" },
+	{ AMDKFD_IOC_SMI_EVENTS, vdev_kfd_smi_events, NULL, "SMI_EVENTS" },
 };
 
 /* AMDKFD_COMMAND_END in 6.12 (0x27); numbers beyond are ENOTTY there. */

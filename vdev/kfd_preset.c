@@ -9,7 +9,11 @@
 #include "vdev.h"
 #include "lib/util.h"
 
-#define GIB (1ull << 30)
+/*
+ * VRAM is emulated (residency.c's pool of 256 MiB for all GPUs together),
+ * and small so that tests overcommit it quickly.
+ */
+#define MIB (1ull << 20)
 
 static const struct {
 	const char *preset;
@@ -18,15 +22,15 @@ static const struct {
 	/* gfx 11 has no per-process XNACK: SET_XNACK_MODE(1) is EPERM. */
 	{ "kfd-gfx1100", { .num_gpus = 1, .gpus = {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 110000,
-		  .vram_size = 24 * GIB, .xnack_switchable = false } } } },
+		  .vram_size = 64 * MIB, .xnack_switchable = false } } } },
 	{ "kfd-mi300", { .num_gpus = 1, .gpus = {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,
-		  .vram_size = 192 * GIB, .xnack_switchable = true } } } },
+		  .vram_size = 64 * MIB, .xnack_switchable = true } } } },
 	{ "kfd-2gpu", { .num_gpus = 2, .gpus = {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90010,
-		  .vram_size = 64 * GIB, .xnack_switchable = true },
+		  .vram_size = 64 * MIB, .xnack_switchable = true },
 		{ .gpu_id = 0x9c27, .node = 2, .render_minor = 129, .gfx_target_version = 90010,
-		  .vram_size = 64 * GIB, .xnack_switchable = true } } } },
+		  .vram_size = 64 * MIB, .xnack_switchable = true } } } },
 	/* An APU: system memory only (local_mem 0), XNACK switchable. */
 	{ "kfd-apu", { .num_gpus = 1, .gpus = {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,

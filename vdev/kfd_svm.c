@@ -11,7 +11,14 @@
  * (types, gpu_ids), the process VM (svm_range_set_attr: ACQUIRE_VM must
  * have happened), svm_range_is_valid (overflow, every page in a VMA that
  * is not a device mapping), and for GET the attribute types it can report.
- * Nothing migrates or maps yet: PREFETCH_LOC is recorded only.
+ *
+ * A SET migrates each range it touches to its PREFETCH_LOC
+ * (svm_range_trigger_migration, kfd_migrate.c moves the pages).  The GPUs'
+ * page tables: with XNACK off a GPU maps exactly the ranges whose access
+ * bitmaps name it; with XNACK on only what validate_and_map mapped at SET
+ * (ACCESS_IN_PLACE GPUs, the GPU a prefetch moved the range to) and what
+ * retry faults mapped since, kept per GPU as page intervals, which a
+ * migration's MMU notifier takes away again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,11 +36,21 @@ struct svm_range {
 	uint32_t flags;
 	uint8_t granularity;
 	uint32_t access, access_in_place;	/* bitmaps of GPU indices */
+	bool mapped_to_gpu;		/* XNACK off: a SET mapped it on its access GPUs */
 	struct svm_range *next;
 };
 
 static struct svm_range *ranges;
 static pid_t ranges_pid;		/* a fork child starts with no ranges of its own */
+
+/* XNACK on: the pages each GPU's page table maps, disjoint and sorted. */
+struct gpu_map {
+	uint64_t first, last;
+	struct gpu_map *next;
+};
+
+static struct gpu_map *gpu_maps[VDEV_KFD_MAX_GPUS];
+static unsigned int queues_evicted;	/* svms->evicted_ranges, as a nesting count */
 
 static uint32_t supported_gpus(void)
 {
@@ -45,6 +62,9 @@ static struct svm_range **list(void)
 	if (ranges_pid != getpid()) {
 		/* The parent's list belongs to the parent's KFD process. */
 		ranges = NULL;
+		for (unsigned int i = 0; i < VDEV_KFD_MAX_GPUS; i++)
+			gpu_maps[i] = NULL;
+		queues_evicted = 0;
 		ranges_pid = getpid();
 	}
 	return &ranges;
@@ -252,6 +272,8 @@ static long set_attrs(uint64_t start, uint64_t last, uint32_t nattr,
 	return 0;
 }
 
+static void trigger_migrations(uint64_t start, uint64_t last);
+
 static long svm_set(uint64_t start, uint64_t npages, uint32_t nattr,
 		    const struct kfd_ioctl_svm_attribute *attrs)
 {
@@ -275,7 +297,10 @@ static long svm_set(uint64_t start, uint64_t npages, uint32_t nattr,
 	 */
 	if (ret)
 		return 0;
-	return set_attrs(start, start + npages - 1, nattr, attrs);
+	ret = set_attrs(start, start + npages - 1, nattr, attrs);
+	if (!ret)
+		trigger_migrations(start, start + npages - 1);
+	return ret;
 }
 
 static long svm_get(uint64_t start, uint64_t npages, uint32_t nattr,
@@ -400,6 +425,7 @@ long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
 {
 	start >>= VDEV_KFD_PAGE_SHIFT;
 	size >>= VDEV_KFD_PAGE_SHIFT;
+	vdev_kfd_vram_sync();
 	switch (op) {
 	case KFD_IOCTL_SVM_OP_SET_ATTR:
 		return svm_set(start, size, nattr, attrs);
@@ -421,12 +447,252 @@ static struct svm_range *range_at(uint64_t page)
 	return NULL;
 }
 
+/* ---- the GPUs' page tables with XNACK on ---- */
+
+static bool map_has(unsigned int gpu, uint64_t page)
+{
+	for (const struct gpu_map *m = gpu_maps[gpu]; m && m->first <= page; m = m->next)
+		if (m->last >= page)
+			return true;
+	return false;
+}
+
+/* Unmaps [first, last] from @gpu: whether any page of it was mapped. */
+static bool map_del(unsigned int gpu, uint64_t first, uint64_t last)
+{
+	struct gpu_map **pp = &gpu_maps[gpu];
+	bool hit = false;
+
+	while (*pp && (*pp)->first <= last) {
+		struct gpu_map *m = *pp;
+
+		if (m->last < first) {
+			pp = &m->next;
+			continue;
+		}
+		hit = true;
+		if (m->first < first && m->last > last) {
+			struct gpu_map *tail = malloc(sizeof(*tail));
+
+			/* Out of memory, the tail goes too: it only costs a retry fault. */
+			if (tail) {
+				*tail = (struct gpu_map){ last + 1, m->last, m->next };
+				m->next = tail;
+			}
+			m->last = first - 1;
+			break;
+		}
+		if (m->first < first) {
+			m->last = first - 1;
+			pp = &m->next;
+		} else if (m->last > last) {
+			m->first = last + 1;
+			break;
+		} else {
+			*pp = m->next;
+			free(m);
+		}
+	}
+	return hit;
+}
+
+/* Maps [first, last] on @gpu, merged with its neighbours; -ENOMEM. */
+static int map_add(unsigned int gpu, uint64_t first, uint64_t last)
+{
+	struct gpu_map **pp, *m, *prev = NULL;
+
+	map_del(gpu, first, last);
+	for (pp = &gpu_maps[gpu]; *pp && (*pp)->first < first; pp = &(*pp)->next)
+		prev = *pp;
+	if (prev && prev->last + 1 == first) {
+		prev->last = last;
+		m = prev;
+	} else {
+		m = malloc(sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		*m = (struct gpu_map){ first, last, *pp };
+		*pp = m;
+	}
+	if (m->next && m->next->first == m->last + 1) {
+		struct gpu_map *next = m->next;
+
+		m->last = next->last;
+		m->next = next->next;
+		free(next);
+	}
+	return 0;
+}
+
+/* Whether the range's GPU mappings follow its attributes, as with XNACK off. */
+static bool always_mapped(const struct svm_range *r)
+{
+	return !vdev_kfd_proc.xnack_enabled || (r->flags & KFD_IOCTL_SVM_FLAG_GPU_ALWAYS_MAPPED);
+}
+
+/* ---- migration policy ---- */
+
+static struct vdev_kfd_mig mig_of(const struct svm_range *r, int trigger)
+{
+	return (struct vdev_kfd_mig){ r->prefetch_loc, r->preferred_loc, trigger };
+}
+
 /*
- * XNACK off: a GPU's page table has exactly the ranges whose access
- * bitmaps name it (svm_range_map_to_gpus over bitmap_access|bitmap_aip).
- * XNACK on: a page without a range gets one on the retry fault
- * (svm_range_create_unregistered_range, default attributes: every GPU
- * may access), and a range that denies the GPU access fails the fault.
+ * svm_range_best_prefetch_location: the GPU of PREFETCH_LOC, but system
+ * memory for an APU and when another GPU maps the range (the XNACK-off
+ * access GPUs, or the in-place ones) that is not in its XGMI hive -- vdev's
+ * GPUs share none.
+ */
+static int best_prefetch(const struct svm_range *r)
+{
+	int idx = gpuidx_of(r->prefetch_loc);
+	uint32_t others;
+
+	if (idx < 0 || !vdev_kfd->gpus[idx].vram_size)
+		return VDEV_KFD_SYSMEM;
+	others = vdev_kfd_proc.xnack_enabled ? r->access_in_place : r->access | r->access_in_place;
+	return others & ~(1u << idx) ? VDEV_KFD_SYSMEM : idx;
+}
+
+/*
+ * After a SET: svm_range_trigger_migration on each range of [start, last]
+ * whose PREFETCH_LOC is not where it already is, then
+ * svm_range_validate_and_map: XNACK off (or GPU_ALWAYS_MAPPED) on every
+ * GPU the attributes name; XNACK on, the in-place GPUs and the one holding
+ * the range if it may access it.
+ */
+static void trigger_migrations(uint64_t start, uint64_t last)
+{
+	for (struct svm_range *r = *list(); r && r->start <= last; r = r->next) {
+		int loc;
+
+		if (r->last < start)
+			continue;
+		loc = vdev_kfd_vram_loc(r->start, r->last);
+		if (r->prefetch_loc != KFD_IOCTL_SVM_LOCATION_UNDEFINED) {
+			int best = best_prefetch(r);
+			struct vdev_kfd_mig mig = mig_of(r, KFD_MIGRATE_TRIGGER_PREFETCH);
+
+			if (best != loc) {
+				vdev_kfd_migrate(r->start, r->last, best, &mig);
+				loc = vdev_kfd_vram_loc(r->start, r->last);
+			}
+		}
+		if (always_mapped(r)) {
+			r->mapped_to_gpu = (r->access | r->access_in_place) != 0;
+			continue;
+		}
+		for (unsigned int g = 0; g < vdev_kfd->num_gpus; g++) {
+			uint32_t bit = 1u << g;
+
+			if ((r->access_in_place & bit) || ((r->access & bit) && loc == (int)g))
+				map_add(g, r->start, r->last);
+		}
+	}
+}
+
+/*
+ * svm_range_best_restore_location for GPU @gpu (it may access the range):
+ * an APU keeps system memory; the preferred location if it is this GPU or
+ * system memory (a peer GPU would have to be in this GPU's hive); an
+ * ACCESS GPU pulls the pages to its VRAM; an in-place one leaves them where
+ * it reaches them (system memory, its own VRAM), else system memory.
+ */
+static int best_restore(const struct svm_range *r, unsigned int gpu)
+{
+	int loc;
+
+	if (!vdev_kfd->gpus[gpu].vram_size)
+		return VDEV_KFD_SYSMEM;
+	if (r->preferred_loc == vdev_kfd->gpus[gpu].gpu_id)
+		return (int)gpu;
+	if (r->preferred_loc == KFD_IOCTL_SVM_LOCATION_SYSMEM)
+		return VDEV_KFD_SYSMEM;
+	if (r->access & (1u << gpu))
+		return (int)gpu;
+	loc = vdev_kfd_vram_loc(r->start, r->last);
+	return loc == (int)gpu ? loc : VDEV_KFD_SYSMEM;
+}
+
+/*
+ * svm_range_create_unregistered_range: the VMA's pages around @page within
+ * its 2 MiB-aligned block, not overlapping other ranges, default
+ * attributes (every GPU may access).  vdev takes the mapped pages around
+ * @page, which may span VMAs of the same kind; the kernel's heap/stack
+ * preference for system memory is not modelled.
+ */
+static struct svm_range *create_unregistered(uint64_t page)
+{
+	uint64_t lo = page & ~511ull, hi = lo + 511, first = page, last = page;
+	struct svm_range **pp = list(), *prev = NULL, *r;
+
+	if (!cpu_mapped(page << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
+		return NULL;
+	while (first > lo && cpu_mapped((first - 1) << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
+		first--;
+	while (last < hi && cpu_mapped((last + 1) << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
+		last++;
+	for (; *pp && (*pp)->start < page; pp = &(*pp)->next)
+		prev = *pp;
+	if (prev && prev->last >= first)
+		first = prev->last + 1;
+	if (*pp && (*pp)->start <= last)
+		last = (*pp)->start - 1;
+	r = range_new(first, last);
+	if (!r)
+		return NULL;
+	r->next = *pp;
+	*pp = r;
+	return r;
+}
+
+/*
+ * svm_range_restore_pages: a retry fault of GPU @gpu at @page.  The pages
+ * of the fault's granularity chunk (clamped to the range) move to the best
+ * restore location, then the chunk is mapped on this GPU.  With bug model
+ * svm-fault-whole-range the whole range moves and is mapped, as before
+ * "drm/amdkfd: Use partial migrations/mapping for GPU/CPU page faults in
+ * SVM" (Xiaogang Chen, amd-gfx 14 Nov 2023, in 6.8; 6.12's
+ * svm_range_restore_pages aligns start/last to 1 << granularity, the
+ * patch's diff replaces svm_migrate_to_vram(prange, best_loc, mm, trigger)
+ * of the whole prange by the start/last chunk).
+ */
+static int retry_fault(const struct svm_range *r, unsigned int gpu, uint64_t page, bool write)
+{
+	struct vdev_kfd_mig mig = mig_of(r, KFD_MIGRATE_TRIGGER_PAGEFAULT_GPU);
+	uint32_t gpu_id = vdev_kfd->gpus[gpu].gpu_id;
+	int64_t ts = vdev_kfd_smi_now();
+	int best = best_restore(r, gpu), loc = vdev_kfd_vram_loc(r->start, r->last);
+	uint64_t size = r->granularity >= 63 ? 0 : 1ull << r->granularity;
+	uint64_t first = size ? page & ~(size - 1) : 0;
+	uint64_t last = size && first + size - 1 >= first ? first + size - 1 : UINT64_MAX;
+	bool migration = loc >= 0 || best >= 0;
+	int ret;
+
+	vdev_kfd_smi_emit(gpu, KFD_SMI_EVENT_PAGE_FAULT_START, VDEV_SMI_PAGEFAULT_START,
+			  (long long)ts, (int)getpid(), (unsigned long)page, gpu_id, write ? 'W' : 'R');
+	first = first > r->start ? first : r->start;
+	last = last < r->last ? last : r->last;
+	if (vdev_bugs & VDEV_BUG_KFD_FAULT_WHOLE_RANGE) {
+		first = r->start;
+		last = r->last;
+	}
+	if (migration)
+		vdev_kfd_migrate(first, last, best, &mig);
+	ret = map_add(gpu, first, last);
+	vdev_kfd_smi_emit(gpu, KFD_SMI_EVENT_PAGE_FAULT_END, VDEV_SMI_PAGEFAULT_END,
+			  (long long)vdev_kfd_smi_now(), (int)getpid(), (unsigned long)page, gpu_id,
+			  migration ? 'M' : 'U');
+	return ret;
+}
+
+/*
+ * XNACK off (or GPU_ALWAYS_MAPPED): a GPU's page table has exactly the
+ * ranges whose access bitmaps name it (svm_range_map_to_gpus over
+ * bitmap_access|bitmap_aip), wherever their pages are: a page in another
+ * GPU's VRAM is reached in place, over the peer link.  XNACK on: a page
+ * this GPU does not map is a retry fault, served here: a page without a
+ * range gets one, a range that denies the GPU access fails the fault.
  */
 int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
 			    uint64_t *fault_va)
@@ -434,29 +700,110 @@ int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool wr
 	uint64_t first = va >> VDEV_KFD_PAGE_SHIFT;
 	uint64_t last = (va + (len ? len : 1) - 1) >> VDEV_KFD_PAGE_SHIFT;
 
+	vdev_kfd_vram_sync();
 	for (uint64_t p = first; p <= last; p++) {
-		const struct svm_range *r = range_at(p);
-		bool mapped = r ? ((r->access | r->access_in_place) >> gpu) & 1
-				: vdev_kfd_proc.xnack_enabled;
+		struct svm_range *r = range_at(p);
+		int ret;
 
 		*fault_va = p << VDEV_KFD_PAGE_SHIFT;
-		if (!mapped)
+		if (!r && vdev_kfd_proc.xnack_enabled)
+			r = create_unregistered(p);
+		if (!r || !(((r->access | r->access_in_place) >> gpu) & 1))
 			return -EFAULT;
-		if (write && r && (r->flags & KFD_IOCTL_SVM_FLAG_GPU_RO))
+		if (write && (r->flags & KFD_IOCTL_SVM_FLAG_GPU_RO))
 			return -EPERM;
+		if (always_mapped(r) || map_has(gpu, p))
+			continue;
+		ret = retry_fault(r, gpu, p, write);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
+/* ---- what kfd_migrate.c asks ---- */
+
+int vdev_kfd_svm_range_of(uint64_t page, uint64_t *first, uint64_t *last, uint8_t *granularity,
+			  struct vdev_kfd_mig *mig)
+{
+	const struct svm_range *r = range_at(page);
+
+	if (!r)
+		return -ENOENT;
+	*first = r->start;
+	*last = r->last;
+	*granularity = r->granularity;
+	*mig = mig_of(r, 0);
+	return 0;
+}
+
+static void emit_unmap(unsigned int gpu, uint64_t first, uint64_t last, int trigger)
+{
+	vdev_kfd_smi_emit(gpu, KFD_SMI_EVENT_UNMAP_FROM_GPU, VDEV_SMI_UNMAP_FROM_GPU,
+			  (long long)vdev_kfd_smi_now(), (int)getpid(), (unsigned long)first,
+			  (unsigned long)(last - first + 1), vdev_kfd->gpus[gpu].gpu_id, trigger);
+}
+
 /*
- * svm_range_unmap_from_cpu: the pages of [start, end) leave every range;
- * a range cut in the middle becomes two.
+ * svm_range_evict for MMU_NOTIFY_MIGRATE: the first eviction quiesces the
+ * queues, the restore work resumes them once nothing is evicted (here when
+ * the outermost migration is done); XNACK on, the GPUs' mappings go.
+ */
+void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before)
+{
+	bool evict = false;
+
+	for (struct svm_range *r = *list(); r && r->start <= last; r = r->next) {
+		uint64_t s = r->start > first ? r->start : first, l = r->last < last ? r->last : last;
+
+		if (r->last < first)
+			continue;
+		if (always_mapped(r)) {
+			/* svm_range_evict: only a range a SET mapped before. */
+			evict |= r->mapped_to_gpu;
+			continue;
+		}
+		for (unsigned int g = 0; before && g < vdev_kfd->num_gpus; g++)
+			if (map_del(g, s, l))
+				emit_unmap(g, s, l, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY_MIGRATE);
+	}
+	if (!evict)
+		return;
+	if (before) {
+		if (!queues_evicted++)
+			vdev_kfd_smi_queue_eviction(KFD_QUEUE_EVICTION_TRIGGER_SVM);
+	} else if (queues_evicted && !--queues_evicted) {
+		vdev_kfd_smi_queue_restore();
+	}
+}
+
+/*
+ * svm_range_unmap_from_cpu: the GPUs that map pages of [start, end) lose
+ * them (UNMAP_FROM_GPU, trigger UNMAP_FROM_CPU), their VRAM copies are
+ * freed (residency dropped the data already), and the pages leave every
+ * range; a range cut in the middle becomes two.
  */
 void vdev_kfd_svm_unmap(uint64_t start, uint64_t end)
 {
 	uint64_t first = start >> VDEV_KFD_PAGE_SHIFT;
 	uint64_t last = ((end + VDEV_KFD_PAGE_SIZE - 1) >> VDEV_KFD_PAGE_SHIFT) - 1;
 	struct svm_range **pp = list();
+
+	vdev_kfd_vram_forget(first, last);
+	for (struct svm_range *r = *pp; r && r->start <= last; r = r->next) {
+		uint64_t s = r->start > first ? r->start : first, l = r->last < last ? r->last : last;
+
+		if (r->last < first)
+			continue;
+		for (unsigned int g = 0; g < vdev_kfd->num_gpus; g++) {
+			/* Retry-fault mappings go in either mode: the pages are gone. */
+			bool mapped = map_del(g, s, l);
+
+			if (always_mapped(r) ? r->mapped_to_gpu && (((r->access | r->access_in_place) >> g) & 1)
+					     : mapped)
+				emit_unmap(g, s, l, KFD_SVM_UNMAP_TRIGGER_UNMAP_FROM_CPU);
+		}
+	}
 
 	while (*pp) {
 		struct svm_range *r = *pp;

@@ -61,10 +61,10 @@ static const struct vdev_preset presets[] = {
 		.num_engines = 3,
 		.engines = { ENG(RENDER, 0, 0), ENG(COMPUTE, 0, 0), ENG(COPY, 0, 0) },
 	},
-	/* amdkfd presets: their GPUs are in kfd_preset.c. */
-	{ .name = "kfd-gfx1100", .what = "one dGPU, gfx 11.0.0, XNACK off only, VRAM", .kfd = true },
-	{ .name = "kfd-mi300", .what = "one GPU, gfx 9.4.2, XNACK switchable, VRAM", .kfd = true },
-	{ .name = "kfd-2gpu", .what = "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", .kfd = true },
+	/* amdkfd presets: their GPUs are in kfd_preset.c; .vram: residency.c emulates VRAM. */
+	{ .name = "kfd-gfx1100", .what = "one dGPU, gfx 11.0.0, XNACK off only, VRAM", .kfd = true, .vram = true },
+	{ .name = "kfd-mi300", .what = "one GPU, gfx 9.4.2, XNACK switchable, VRAM", .kfd = true, .vram = true },
+	{ .name = "kfd-2gpu", .what = "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", .kfd = true, .vram = true },
 	{ .name = "kfd-apu", .what = "one APU, gfx 9.4.2, XNACK switchable, no VRAM", .kfd = true },
 };
 
@@ -78,6 +78,7 @@ static const struct {
 	{ "nattr-oob", VDEV_BUG_KFD_NATTR_OOB },
 	{ "svm-range-overflow", VDEV_BUG_KFD_RANGE_OVERFLOW },
 	{ "svm-einval-sign", VDEV_BUG_KFD_EINVAL_SIGN },
+	{ "svm-fault-whole-range", VDEV_BUG_KFD_FAULT_WHOLE_RANGE },
 };
 
 const struct vdev_preset *vdev_preset;

@@ -42,6 +42,8 @@ static uint32_t *free_slots, num_free;
 static struct sigaction next_segv;
 static int (*real_segv_action)(int, const struct sigaction *, struct sigaction *);
 static bool ready;
+/* Pages that left VRAM without the device asking: CPU faults, munmap, mprotect. */
+static unsigned long moved_out;
 
 static unsigned int bucket(uint64_t va)
 {
@@ -84,8 +86,10 @@ static void on_segv(int sig, siginfo_t *info, void *uc)
 
 	pthread_mutex_lock(&res_lock);
 	v = ready ? lookup(va) : NULL;
-	if (v)
+	if (v) {
 		to_system(v);
+		__atomic_add_fetch(&moved_out, 1, __ATOMIC_RELAXED);
+	}
 	pthread_mutex_unlock(&res_lock);
 	if (v)
 		return;
@@ -129,6 +133,11 @@ int vdev_residency_sigaction(const struct sigaction *act, struct sigaction *old)
 	if (act)
 		next_segv = *act;
 	return 0;
+}
+
+unsigned long vdev_residency_moved_out(void)
+{
+	return __atomic_load_n(&moved_out, __ATOMIC_RELAXED);
 }
 
 bool vdev_residency_ready(void)
@@ -356,6 +365,7 @@ void vdev_range_release(uint64_t start, uint64_t len, bool keep)
 			next = v->next;
 			if (v->va + PAGE <= start || v->va >= end)
 				continue;
+			__atomic_add_fetch(&moved_out, 1, __ATOMIC_RELAXED);
 			if (keep) {
 				to_system(v);
 			} else {

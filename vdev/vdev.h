@@ -33,6 +33,7 @@ enum vdev_bug {
 	VDEV_BUG_KFD_NATTR_OOB = 1u << 3,	/* validate SVM ioctl nattr against buffer size */
 	VDEV_BUG_KFD_RANGE_OVERFLOW = 1u << 4,	/* add sanity check in svm_range_is_valid */
 	VDEV_BUG_KFD_EINVAL_SIGN = 1u << 5,	/* Fix error code sign for EINVAL in svm_ioctl() */
+	VDEV_BUG_KFD_FAULT_WHOLE_RANGE = 1u << 6,	/* Use partial migrations/mapping for GPU/CPU page faults in SVM */
 };
 
 struct vdev_gt {
@@ -379,6 +380,8 @@ int vdev_prefetch(struct vdev_vm *vm, uint64_t start, uint64_t end, int region);
 #include <signal.h>
 void vdev_residency_init(int (*real_sigaction)(int, const struct sigaction *, struct sigaction *));
 bool vdev_residency_ready(void);
+/* How many pages ever left VRAM by a CPU fault, munmap or mprotect (a change counter). */
+unsigned long vdev_residency_moved_out(void);
 int vdev_residency_sigaction(const struct sigaction *act, struct sigaction *old);
 /* The tile whose VRAM holds the page at @va, -1 for system memory. */
 int vdev_page_tile(uint64_t va);

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SMI events (kfd_smi_events.c): AMDKFD_IOC_SMI_EVENTS hands the program
+ * one end of a socketpair; vdev keeps the other.  The program write()s its
+ * u64 event mask into its end and poll()s/read()s lines from it, so both
+ * work with no interposition; vdev reads the mask from its end when it
+ * next emits.  Where that differs from the kernel's anon inode:
+ *  - a write of other than 8 bytes is not refused (the kernel takes the
+ *    first 8 of a longer one and fails a shorter one); vdev takes every
+ *    complete 8 bytes in order, the last one wins;
+ *  - read() hands out what the socket holds, not at most the fifo size.
+ * The fifo is 8 KiB as in current kernels (6.12's MAX_KFIFO_SIZE is 1024):
+ * a line that does not fit in what the program has not read yet is
+ * dropped, as add_event_to_kfifo drops it.  The fill is the unread bytes
+ * of the program's end (SIOCINQ on a dup vdev keeps of it; the dup also
+ * tells when the program closed its descriptor: its number then names
+ * another file or none, and the client goes).
+ *
+ * Events of other processes need KFD_SMI_EVENT_ALL_PROCESS and root
+ * (client->suser); vdev serves one process, whose events every client of
+ * it sees, so only the suser flag is kept.  A fork child has its own vdev
+ * state and its own clients.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "kfd.h"
+#include "vdev.h"
+
+#define SMI_FIFO_SIZE 8192
+
+struct smi_client {
+	unsigned int gpu;
+	int fd;			/* vdev's end */
+	int user_fd;		/* the number the program was given */
+	int user_dup;		/* vdev's dup of the program's end */
+	ino_t ino;
+	uint64_t events;
+	uint8_t partial[8];	/* a mask written in pieces */
+	size_t npartial;
+	bool suser;
+	struct smi_client *next;
+};
+
+static struct smi_client *clients;
+static pid_t clients_pid;
+
+static struct smi_client **client_list(void)
+{
+	if (clients_pid != getpid()) {
+		/* The parent's clients (and descriptors) are the parent's. */
+		clients = NULL;
+		clients_pid = getpid();
+	}
+	return &clients;
+}
+
+static void client_free(struct smi_client *c)
+{
+	vdev_real_close(c->fd);
+	vdev_real_close(c->user_dup);
+	free(c);
+}
+
+/* Whether the program still holds its end under the number it was given. */
+static bool client_alive(const struct smi_client *c)
+{
+	struct stat st;
+
+	return !fstat(c->user_fd, &st) && st.st_ino == c->ino;
+}
+
+/* The mask the program wrote last (kfd_smi_ev_write). */
+static void client_update_mask(struct smi_client *c)
+{
+	uint8_t buf[256];
+	ssize_t n;
+
+	while ((n = read(c->fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			c->partial[c->npartial++] = buf[i];
+			if (c->npartial == sizeof(c->events)) {
+				memcpy(&c->events, c->partial, sizeof(c->events));
+				c->npartial = 0;
+			}
+		}
+}
+
+long vdev_kfd_smi_events(void *data)
+{
+	struct kfd_ioctl_smi_events_args *a = data;
+	int idx = vdev_kfd_gpuidx(a->gpuid), sv[2];
+	struct smi_client *c;
+	struct stat st;
+
+	if (idx < 0)
+		return vdev_kfd_reject(-EINVAL, "kfd_ioctl_smi_events: no such GPU");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	/* anon_inode_getfd(O_RDWR): no close-on-exec; its read never blocks. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv)) {
+		free(c);
+		return -errno;
+	}
+	c->user_dup = fcntl(sv[1], F_DUPFD_CLOEXEC, 0);
+	if (c->user_dup < 0 || fstat(sv[1], &st) || fcntl(sv[0], F_SETFD, FD_CLOEXEC)) {
+		long err = -errno;
+
+		if (c->user_dup >= 0)
+			vdev_real_close(c->user_dup);
+		vdev_real_close(sv[0]);
+		vdev_real_close(sv[1]);
+		free(c);
+		return err;
+	}
+	c->gpu = (unsigned int)idx;
+	c->fd = sv[0];
+	c->user_fd = sv[1];
+	c->ino = st.st_ino;
+	c->suser = geteuid() == 0;	/* capable(CAP_SYS_ADMIN), near enough */
+	c->next = *client_list();
+	*client_list() = c;
+	a->anon_fd = (uint32_t)sv[1];
+	return 0;
+}
+
+int64_t vdev_kfd_smi_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* kfd_smi_event_add + add_event_to_kfifo for @gpu's clients. */
+void vdev_kfd_smi_emit(unsigned int gpu, unsigned int event, const char *fmt, ...)
+{
+	char line[KFD_SMI_EVENT_MSG_SIZE];
+	struct smi_client **pp = client_list();
+	int len = 0;
+	va_list ap;
+
+	if (!*pp)
+		return;
+	while (*pp) {
+		struct smi_client *c = *pp;
+		int queued = 0;
+
+		if (!client_alive(c)) {
+			*pp = c->next;
+			client_free(c);
+			continue;
+		}
+		pp = &c->next;
+		if (c->gpu != gpu)
+			continue;
+		client_update_mask(c);
+		if (!(c->events & KFD_SMI_EVENT_MASK_FROM_INDEX(event)))
+			continue;
+		if (!len) {
+			len = snprintf(line, sizeof(line), "%x ", event);
+			va_start(ap, fmt);
+			len += vsnprintf(line + len, sizeof(line) - (size_t)len, fmt, ap);
+			va_end(ap);
+			if (len >= (int)sizeof(line))
+				len = sizeof(line) - 1;
+		}
+		if (ioctl(c->user_dup, FIONREAD, &queued) || queued + len > SMI_FIFO_SIZE)
+			continue;	/* no space left: dropped */
+		if (write(c->fd, line, (size_t)len) != len)
+			continue;	/* the socket is full beyond the fifo: dropped too */
+	}
+}
+
+/* kgd2kfd_quiesce_mm -> kfd_process_evict_queues: one line per GPU of the process. */
+void vdev_kfd_smi_queue_eviction(int trigger)
+{
+	for (unsigned int i = 0; i < vdev_kfd->num_gpus; i++)
+		vdev_kfd_smi_emit(i, KFD_SMI_EVENT_QUEUE_EVICTION, VDEV_SMI_QUEUE_EVICTION,
+				  (long long)vdev_kfd_smi_now(), (int)getpid(),
+				  vdev_kfd->gpus[i].gpu_id, trigger);
+}
+
+/*
+ * The restore work (svm_range_restore_work -> kgd2kfd_resume_mm).  The
+ * kernel runs it AMDGPU_SVM_RANGE_RESTORE_DELAY_MS later; vdev at once, when the
+ * migration that evicted the queues is done.
+ */
+void vdev_kfd_smi_queue_restore(void)
+{
+	for (unsigned int i = 0; i < vdev_kfd->num_gpus; i++)
+		vdev_kfd_smi_emit(i, KFD_SMI_EVENT_QUEUE_RESTORE, VDEV_SMI_QUEUE_RESTORE,
+				  (long long)vdev_kfd_smi_now(), (int)getpid(),
+				  vdev_kfd->gpus[i].gpu_id, '0');
+}
