@@ -34,8 +34,12 @@
 #define GPUVM_LIMIT (1ull << 47)
 /* DRM_FILE_PAGE_OFFSET_START in bytes: where GEM's fake mmap offsets begin. */
 #define RENDER_OFFSET_START (0x100000ull << VDEV_KFD_PAGE_SHIFT)
-/* The MMIO-remap page's bus address (rmmio_remap.bus_addr): any non-zero value. */
-#define MMIO_REMAP_BUS_ADDR 0xfe7ff000ull
+/*
+ * Where the doorbell BAR would be: ALLOC of the doorbell slice returns its
+ * bus address (kfd_get_process_doorbells), not an mmap offset; user mode
+ * maps the slice at the doorbell_offset CREATE_QUEUE returned.
+ */
+#define DOORBELL_BUS_BASE 0xf8000000ull
 
 struct vdev_kfd_bo {
 	uint64_t handle;		/* gpu_id << 32 | idr index */
@@ -281,8 +285,8 @@ long vdev_kfd_alloc_memory(void *data)
 	st.bos = bo;
 	a->handle = bo->handle;
 	if (a->flags & KFD_IOC_ALLOC_MEM_FLAGS_DOORBELL)
-		/* kfd_get_process_doorbells: the slice's mmap offset */
-		a->mmap_offset = VDEV_KFD_MMAP_TYPE_DOORBELL | VDEV_KFD_MMAP_GPU_ID(a->gpu_id);
+		/* kfd_get_process_doorbells: the slice's bus address */
+		a->mmap_offset = DOORBELL_BUS_BASE + (uint64_t)bo->gpu * 0x1000000ull;
 	else if (a->flags & KFD_IOC_ALLOC_MEM_FLAGS_MMIO_REMAP)
 		a->mmap_offset = VDEV_KFD_MMAP_TYPE_MMIO | VDEV_KFD_MMAP_GPU_ID(a->gpu_id);
 	else if (bo->memfd >= 0)
