@@ -84,6 +84,16 @@ static uint64_t cpu_us(void)
 	       ru.ru_stime.tv_usec;
 }
 
+/* An APU's topology node has no memory bank of its own. */
+static bool is_apu(const struct kfd_gpu *gpu)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/nodes/%d/mem_banks/0", kfd_topology_dir(),
+		 gpu->node->index);
+	return access(path, F_OK) != 0;
+}
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -353,6 +363,100 @@ static void test_events(struct kfd_device *dev)
 	__kfd_event_destroy(mem);
 }
 
+/* /dev/kfd's mmap by the offset's type, and a VRAM BO as an SDMA operand. */
+static void test_mmap_vram(struct kfd_device *dev, struct kfd_sdma_queue *q)
+{
+	const uint64_t events = 2ull << 62, mmio = 0;
+	struct kfd_gpu *gpu = &dev->gpus[0];
+	struct kfd_bo *gtt = kfd_bo_gtt(gpu, dev, PAGE, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE);
+	uint64_t off = 0, handle, va;
+	uint32_t data[4] = { 1, 2, 3, 4 }, n;
+	void *p;
+	int ret;
+
+	p = mmap(NULL, KFD_SIGNAL_EVENT_LIMIT * 8, PROT_READ, MAP_SHARED, dev->fd, (off_t)events);
+	check(p != MAP_FAILED && *(volatile uint64_t *)p != 0,
+	      "/dev/kfd's event page maps at the EVENTS offset", "%s", strerror(errno));
+	if (p != MAP_FAILED)
+		munmap(p, KFD_SIGNAL_EVENT_LIMIT * 8);
+	p = mmap(NULL, 2 * KFD_SIGNAL_EVENT_LIMIT * 8, PROT_READ, MAP_SHARED, dev->fd, (off_t)events);
+	check(p == MAP_FAILED && errno == EINVAL, "an event page mmap larger than the page: EINVAL",
+	      "%p %s", p, strerror(errno));
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, dev->fd, (off_t)mmio);
+	check(p == MAP_FAILED && errno == ENODEV, "an MMIO mmap without a gpu_id: ENODEV",
+	      "%p %s", p, strerror(errno));
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd,
+		 (off_t)(3ull << 62 | (uint64_t)gpu->gpu_id << 46));
+	check(p == MAP_FAILED && errno == EINVAL, "a doorbell mmap of one page (not the slice): EINVAL",
+	      "%p %s", p, strerror(errno));
+
+	/* VRAM: no CPU mapping; the engine writes it and copies it out. */
+	p = mmap(NULL, 4 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	va = (uintptr_t)p;
+	ret = __kfd_alloc_memory(dev->fd, gpu->gpu_id, va, 4 * PAGE,
+				 KFD_IOC_ALLOC_MEM_FLAGS_VRAM | KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE,
+				 &off, &handle);
+	check_ret(ret, 0, "ALLOC of a VRAM BO (GTT on an APU)");
+	if (!ret) {
+		n = 0;
+		check_ret(__kfd_map_memory(dev->fd, handle, &gpu->gpu_id, 1, &n), 0, "MAP the VRAM BO");
+		ret = __kfd_sdma_write(q, va + PAGE, data, 4, TIMEOUT_MS);
+		if (!ret)
+			ret = __kfd_sdma_copy(q, gtt->va, va + PAGE, sizeof(data), TIMEOUT_MS);
+		check(!ret && !memcmp(gtt->cpu, data, sizeof(data)),
+		      "SDMA WRITE into VRAM, COPY VRAM -> GTT", "ret %d", ret);
+		__kfd_unmap_memory(dev->fd, handle, &gpu->gpu_id, 1, NULL);
+		check_ret(__kfd_free_memory(dev->fd, handle), 0, "FREE of the VRAM BO");
+	}
+	/* 1 TiB: more than any GPU here has (an APU's VRAM is GTT, no limit modelled). */
+	if (!is_apu(gpu)) {
+		ret = __kfd_alloc_memory(dev->fd, gpu->gpu_id, va, 1ull << 40,
+					 KFD_IOC_ALLOC_MEM_FLAGS_VRAM, &off, &handle);
+		check_ret(ret, -ENOMEM, "ALLOC of 1 TiB of VRAM: ENOMEM");
+	}
+	munmap(p, 4 * PAGE);
+	__kfd_bo_free(gtt);
+}
+
+/* XNACK on: the retry fault maps an unregistered page; a PROT_NONE or read-only one faults. */
+static void test_xnack_on(void)
+{
+	struct kfd_device *dev = open_device("a process for XNACK on comes up");
+	struct kfd_hsa_memory_exception_data fault;
+	struct kfd_sdma_queue *q;
+	struct kfd_event *mem;
+	uint32_t word = 0x600d;
+	uint64_t va = 0;
+	char *page;
+	int ret;
+
+	if (!dev)
+		return;
+	ret = __kfd_xnack_set(dev->fd, true);
+	if (ret == -EPERM) {
+		check(true, "XNACK on: EPERM on a GPU that cannot switch", "-");
+		kfd_device_close(dev);
+		return;
+	}
+	check_ret(ret, 0, "XNACK on");
+	q = kfd_sdma_queue_create(dev, &dev->gpus[0], 0);
+	mem = kfd_event_create(dev, KFD_IOC_EVENT_MEMORY, false);
+	page = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ret = __kfd_sdma_write(q, (uintptr_t)page + 8, &word, 1, TIMEOUT_MS);
+	check(!ret && ((uint32_t *)page)[2] == word,
+	      "XNACK on: a WRITE into an unregistered page is served", "ret %d", ret);
+	mprotect(page + PAGE, PAGE, PROT_READ);
+	ret = __kfd_sdma_write(q, (uintptr_t)page + PAGE, &word, 1, 300);
+	check_ret(ret, -ETIME, "XNACK on: a WRITE into a read-only page does not complete");
+	ret = __kfd_event_wait_memory_fault(mem, TIMEOUT_MS, &va, &fault);
+	check(!ret && va == (uintptr_t)page + PAGE && fault.failure.ReadOnly &&
+	      !fault.failure.NotPresent, "the MEMORY event says ReadOnly at that page",
+	      "ret %d va %#llx RO %u NP %u", ret, (unsigned long long)va, fault.failure.ReadOnly,
+	      fault.failure.NotPresent);
+	munmap(page, 2 * PAGE);
+	kfd_device_close(dev);
+}
+
 /* A WRITE into a page no BO and no SVM range maps, XNACK off. */
 static void test_fault(void)
 {
@@ -454,6 +558,7 @@ int main(void)
 	}
 	test_sdma(dev, q);
 	test_ring(dev, q);
+	test_mmap_vram(dev, q);
 	test_bo_refusals(dev);
 	test_queue_refusals(dev, q);
 	test_events(dev);
@@ -461,6 +566,8 @@ int main(void)
 	kfd_device_close(dev);
 	check(tasks() == 1, "close stops and joins every engine", "%d threads", tasks());
 	test_fault();
+	test_xnack_on();
+	check(tasks() == 1, "no engine thread left at the end", "%d threads", tasks());
 	printf("1..%u\n", checks);
 	return failures ? 1 : 0;
 }
