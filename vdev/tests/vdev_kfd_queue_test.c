@@ -498,6 +498,24 @@ static void test_fault(void)
 	      "%d threads", tasks());
 }
 
+/* A second GPU's queue reaches a BO of the first once it is mapped there too. */
+static void test_peer(struct kfd_device *dev)
+{
+	struct kfd_bo *bo = kfd_bo_gtt(&dev->gpus[0], dev, PAGE, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE);
+	struct kfd_sdma_queue *q = kfd_sdma_queue_create(dev, &dev->gpus[1], 0);
+	uint32_t word = 0xbeef;
+	int ret;
+
+	check_ret(__kfd_bo_map(bo, &dev->gpus[1].gpu_id, 1), 0, "MAP a GPU 0 BO on GPU 1 too");
+	ret = __kfd_sdma_write(q, bo->va, &word, 1, TIMEOUT_MS);
+	check(!ret && *(uint32_t *)bo->cpu == word, "GPU 1's SDMA writes the peer-mapped BO",
+	      "ret %d", ret);
+	ret = __kfd_sdma_wait_event(q, TIMEOUT_MS);
+	check_ret(ret, 0, "GPU 1's FENCE+TRAP into the event page (mapped on every GPU)");
+	__kfd_sdma_queue_destroy(q);
+	__kfd_bo_free(bo);
+}
+
 /* A fork child: EBADF on the parent's fd, a process of its own on its own open. */
 static void test_fork(struct kfd_device *dev)
 {
@@ -562,6 +580,8 @@ int main(void)
 	test_bo_refusals(dev);
 	test_queue_refusals(dev, q);
 	test_events(dev);
+	if (dev->num_gpus > 1)
+		test_peer(dev);
 	test_fork(dev);
 	kfd_device_close(dev);
 	check(tasks() == 1, "close stops and joins every engine", "%d threads", tasks());
