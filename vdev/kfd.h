@@ -182,8 +182,8 @@ int vdev_kfd_bo_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool wr
 /* The BO mapped on @gpu whose mapping starts at @va and is @size bytes (0: any size). */
 struct vdev_kfd_bo;
 struct vdev_kfd_bo *vdev_kfd_bo_mapping(unsigned int gpu, uint64_t va, uint64_t size);
-/* A queue holds the BO (unmapping it is EBUSY) until it lets go. */
-void vdev_kfd_bo_queue_ref(struct vdev_kfd_bo *bo, int delta);
+/* A queue of GPU @gpu holds the BO (unmapping it there is EBUSY) until it lets go. */
+void vdev_kfd_bo_queue_ref(struct vdev_kfd_bo *bo, unsigned int gpu, int delta);
 /*
  * The event page from a BO handle (kfd_kmap_event_page): vdev's own
  * mapping of its memory, its size and memfd; -EINVAL when no such GTT BO.

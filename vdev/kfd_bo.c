@@ -8,7 +8,8 @@
  * kfd_mmap, kfd_mmio_mmap), kfd_doorbell.c (kfd_doorbell_mmap, the slice
  * size), amdgpu_amdkfd_gpuvm.c (domains, the userptr, EBUSY of a mapped
  * BO or of a queue's buffer) and amdgpu_vm.c (a mapping must be aligned,
- * inside the VM and overlap no other one).
+ * inside the VM and overlap no other one; the unmap of a BO a VM does not
+ * map is EINVAL).
  *
  * Memory: a VRAM or GTT BO is a memfd that vdev maps once for the engine
  * (the GPU reaches a BO whatever the CPU does with its own mapping), and
@@ -51,7 +52,7 @@ struct vdev_kfd_bo {
 	int memfd;			/* VRAM/GTT; -1 else */
 	void *kmap;			/* vdev's mapping (the BO's, or doorbells/MMIO) */
 	uint32_t mapped;		/* GPU indices it is mapped on */
-	unsigned int queue_refs;
+	unsigned int queue_refs[VDEV_KFD_MAX_GPUS];	/* queues of each GPU using it */
 	struct vdev_kfd_bo *next;
 };
 
@@ -380,9 +381,13 @@ static long map_or_unmap(struct kfd_ioctl_map_memory_to_gpu_args *a, bool map)
 			return vdev_kfd_reject(-ENODEV, "kfd_bind_process_to_device: no VM");
 		if (map && !(bo->mapped >> peer & 1))
 			ret = vm_map(bo, peer);
-		else if (!map && (bo->mapped >> peer & 1)) {
+		else if (!map) {
+			/* reserve_bo_and_cond_vms found no mapping in that VM */
+			if (!(bo->mapped >> peer & 1))
+				return vdev_kfd_reject(-EINVAL, "amdgpu_amdkfd_gpuvm_unmap_memory_from_gpu: "
+							"not mapped");
 			/* unmap_bo_from_gpuvm: a queue's ring or pointers stay */
-			if (bo->queue_refs && (unsigned int)peer == bo->gpu)
+			if (bo->queue_refs[peer])
 				return vdev_kfd_reject(-EBUSY, "unmap_bo_from_gpuvm: queue_refcount");
 			bo->mapped &= ~(1u << peer);
 		}
@@ -480,9 +485,9 @@ struct vdev_kfd_bo *vdev_kfd_bo_mapping(unsigned int gpu, uint64_t va, uint64_t 
 	return bo;
 }
 
-void vdev_kfd_bo_queue_ref(struct vdev_kfd_bo *bo, int delta)
+void vdev_kfd_bo_queue_ref(struct vdev_kfd_bo *bo, unsigned int gpu, int delta)
 {
-	bo->queue_refs += delta;
+	bo->queue_refs[gpu] += delta;
 }
 
 int vdev_kfd_bo_kmap(uint64_t handle, void **kaddr, uint64_t *size, int *fd)

@@ -116,7 +116,7 @@ static long acquire_buffers(struct vdev_kfd_queue *q, uint64_t expected_ring)
 		}
 	}
 	for (int i = 0; i < 3; i++)
-		vdev_kfd_bo_queue_ref(q->bos[i], 1);
+		vdev_kfd_bo_queue_ref(q->bos[i], q->gpu, 1);
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static void release_buffers(struct vdev_kfd_queue *q)
 {
 	for (int i = 0; i < 3; i++)
 		if (q->bos[i])
-			vdev_kfd_bo_queue_ref(q->bos[i], -1);
+			vdev_kfd_bo_queue_ref(q->bos[i], q->gpu, -1);
 }
 
 long vdev_kfd_create_queue(void *data)

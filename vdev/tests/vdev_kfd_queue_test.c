@@ -229,6 +229,12 @@ static void test_bo_refusals(struct kfd_device *dev)
 	if (!ret)
 		__kfd_bo_free(mmio);
 
+	check_ret(__kfd_unmap_memory(dev->fd, bo->handle, &gpu->gpu_id, 1, NULL), 0,
+		  "UNMAP of the mapped BO");
+	check_ret(__kfd_unmap_memory(dev->fd, bo->handle, &gpu->gpu_id, 1, NULL), -EINVAL,
+		  "UNMAP of a BO that VM does not map: EINVAL");
+	check_ret(__kfd_map_memory(dev->fd, bo->handle, &gpu->gpu_id, 1, NULL), 0,
+		  "MAP it again");
 	check_ret(__kfd_free_memory(dev->fd, bo->handle + 1000), -EINVAL,
 		  "FREE of an unknown handle: EINVAL");
 	check_ret(__kfd_free_memory(dev->fd, bo->handle), -EBUSY,
