@@ -88,6 +88,8 @@ static void own(void)
 		}
 		if (es.own_page)
 			vdev_real_close(es.page_fd);
+		/* The parent's waiters are not here: a condition variable fresh of them. */
+		init_cond();
 	}
 	memset(&es, 0, sizeof(es));
 	es.pid = getpid();
