@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,6 +330,57 @@ static void test_queue_refusals(struct kfd_device *dev, struct kfd_sdma_queue *q
 	__kfd_bo_free(two);
 }
 
+struct setter {
+	struct kfd_event *ev;
+	int ret;
+};
+
+static void *set_later(void *arg)
+{
+	struct setter *s = arg;
+
+	usleep(100 * 1000);
+	s->ret = __kfd_event_set(s->ev);
+	return NULL;
+}
+
+/* A wait sleeps until another thread sets the event; the slots run out with ENOSPC. */
+static void test_events_more(struct kfd_device *dev)
+{
+	struct kfd_event *ev = kfd_event_create(dev, KFD_IOC_EVENT_SIGNAL, true);
+	struct setter s = { .ev = ev, .ret = -1 };
+	unsigned int alive = 0, made = 0;
+	uint32_t ids[KFD_SIGNAL_EVENT_LIMIT];
+	pthread_t t;
+	uint64_t t0;
+	int ret;
+
+	pthread_create(&t, NULL, set_later, &s);
+	t0 = now_ms();
+	ret = __kfd_event_wait(ev, TIMEOUT_MS, NULL);
+	check(ret == 0 && now_ms() - t0 >= 90 && now_ms() - t0 < 2000,
+	      "a blocked wait wakes when another thread sets the event",
+	      "ret %d after %llu ms", ret, (unsigned long long)(now_ms() - t0));
+	pthread_join(t, NULL);
+	check_ret(__kfd_event_wait(ev, 0, NULL), -ETIME, "the auto-reset event was taken by the wait");
+	for (struct kfd_event *e = dev->events; e; e = e->next)
+		alive += e->type == KFD_IOC_EVENT_SIGNAL;
+	for (;;) {
+		struct kfd_ioctl_create_event_args a = { .event_type = KFD_IOC_EVENT_SIGNAL };
+
+		ret = __kfd_create_event(dev->fd, &a);
+		if (ret || made == KFD_SIGNAL_EVENT_LIMIT)
+			break;
+		ids[made++] = a.event_id;
+	}
+	check(ret == -ENOSPC && alive + made == KFD_SIGNAL_EVENT_LIMIT - 1,
+	      "signal events run out after 4095 (slot 0 is reserved): ENOSPC",
+	      "ret %d after %u + %u", ret, alive, made);
+	for (unsigned int i = 0; i < made; i++)
+		__kfd_destroy_event(dev->fd, ids[i]);
+	__kfd_event_destroy(ev);
+}
+
 static void test_events(struct kfd_device *dev)
 {
 	struct kfd_event *sig = kfd_event_create(dev, KFD_IOC_EVENT_SIGNAL, false);
@@ -586,6 +638,7 @@ int main(void)
 	test_bo_refusals(dev);
 	test_queue_refusals(dev, q);
 	test_events(dev);
+	test_events_more(dev);
 	if (dev->num_gpus > 1)
 		test_peer(dev);
 	test_fork(dev);
