@@ -110,13 +110,30 @@ static bool signal_like(uint32_t type)
 	return type == KFD_IOC_EVENT_SIGNAL || type == EVENT_DEBUG;
 }
 
-/* The lowest id in [first, last] no event has (idr_alloc). */
+/* The lowest id in [first, last] no event has (idr_alloc); the list is sorted by id. */
 static int64_t free_id(uint32_t first, uint32_t last)
 {
-	for (uint64_t id = first; id <= last; id++)
-		if (!lookup((uint32_t)id))
-			return (int64_t)id;
-	return -1;
+	uint64_t id = first;
+
+	for (struct event *ev = es.events; ev && ev->id <= last; ev = ev->next) {
+		if (ev->id < id)
+			continue;
+		if (ev->id > id)
+			break;
+		id++;
+	}
+	return id <= last ? (int64_t)id : -1;
+}
+
+/* Keeps the list sorted by id: free_id() is one walk. */
+static void insert(struct event *ev)
+{
+	struct event **pp = &es.events;
+
+	while (*pp && (*pp)->id < ev->id)
+		pp = &(*pp)->next;
+	ev->next = *pp;
+	*pp = ev;
 }
 
 #define REJECT_IF(cond, err, check) \
@@ -201,8 +218,7 @@ long vdev_kfd_create_event(void *data)
 	ev->type = a->event_type;
 	ev->auto_reset = a->auto_reset != 0;
 	ev->age = 1;
-	ev->next = es.events;
-	es.events = ev;
+	insert(ev);
 	if (signal_like(a->event_type)) {
 		es.slots[id] = UNSIGNALED;
 		es.signal_count++;
