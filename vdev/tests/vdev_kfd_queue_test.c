@@ -76,6 +76,43 @@ static int tasks(void)
 	return n;
 }
 
+/*
+ * Whether the kernel log has a line of this run (vdev/run's VDEV_RUN_ID)
+ * holding @what: 1 yes, 0 no, -1 the log cannot be read here.
+ */
+static int kmsg_has(const char *what)
+{
+	const char *run = getenv("VDEV_RUN_ID");
+	char tag[64], rec[1024];
+	int fd, found = 0;
+	ssize_t n;
+
+	if (!run || !*run)
+		return -1;
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	snprintf(tag, sizeof(tag), "vdev[%s]", run);
+	while (!found && ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE))) {
+		if (n <= 0)
+			continue;	/* a record overwritten under us */
+		rec[n] = 0;
+		found = strstr(rec, tag) && strstr(rec, what);
+	}
+	close(fd);
+	return found;
+}
+
+static void check_kmsg(const char *what, const char *name)
+{
+	int has = kmsg_has(what);
+
+	if (has < 0)
+		printf("ok %u - %s # SKIP /dev/kmsg not readable\n", ++checks, name);
+	else
+		check(has, name, "no \"%s\" line of this run", what);
+}
+
 static uint64_t cpu_us(void)
 {
 	struct rusage ru;
@@ -185,6 +222,7 @@ static void test_ring(struct kfd_device *dev, struct kfd_sdma_queue *other)
 		ret = __kfd_sdma_write(q, bo->va, &word, 1, 300);
 	check_ret(ret, -ETIME, "after an unknown opcode the queue runs nothing more");
 	check(*(uint32_t *)bo->cpu != word, "the WRITE behind it did not run", "it ran");
+	check_kmsg("unknown packet 0x0000007f", "the hang is in the kernel log");
 	ret = __kfd_sdma_write(other, bo->va, &word, 1, TIMEOUT_MS);
 	check(!ret && *(uint32_t *)bo->cpu == word, "another queue still runs", "ret %d", ret);
 	__kfd_sdma_queue_destroy(q);
@@ -547,6 +585,7 @@ static void test_fault(void)
 	      "gpu_id %#x NotPresent %u ReadOnly %u", fault.gpu_id, fault.failure.NotPresent,
 	      fault.failure.ReadOnly);
 	check(((uint32_t *)(page + PAGE))[4] == 0, "the page was not written", "written");
+	check_kmsg("[gfxhub] page fault", "the fault's gfxhub line is in the kernel log");
 	ret = __kfd_sdma_write(q2, bo->va, &word, 1, 300);
 	check_ret(ret, -ETIME, "the process's other queue is evicted too");
 	check(*(uint32_t *)bo->cpu == 0, "nothing ran on it", "written");
