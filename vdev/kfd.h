@@ -205,8 +205,8 @@ void vdev_kfd_signal_memory_events(const struct kfd_hsa_memory_exception_data *d
 /*
  * A GPU VM fault of GPU @gpu at @va: as amdkfd with XNACK off (or a retry
  * fault that failed), the process's queues are evicted and stay stopped,
- * every MEMORY event is signalled with the fault, and amdgpu's "[gfxhub]
- * page fault" lines go to the kernel log.  @err: -EFAULT not present,
+ * every MEMORY event is signalled with the fault, and amdgpu's page-fault
+ * report ("[mmhub0] no-retry page fault ...") goes to the kernel log.  @err: -EFAULT not present,
  * -EPERM a write to a read-only page.
  */
 void vdev_kfd_vm_fault(unsigned int gpu, uint64_t va, bool write, int err);

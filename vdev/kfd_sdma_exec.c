@@ -21,6 +21,7 @@
  * program's ioctls get in between the pieces of a big copy.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -110,23 +111,51 @@ static int gpu_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool wri
 	return 0;
 }
 
+/*
+ * gmc_v9_0_process_interrupt's report of a fault: SDMA reaches memory
+ * through MMHUB on gfx9 (IH client VMC) and through GFXHUB from gfx10 on
+ * (IH client UTCL2); "retry" when XNACK is on.
+ */
+static void fault_log(unsigned int gpu, uint64_t va, bool write, int err)
+{
+	bool mmhub = vdev_kfd->gpus[gpu].gfx_target_version < 100000;
+	char comm[32] = "?";
+	FILE *f = fopen("/proc/self/comm", "re");
+
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = 0;
+		fclose(f);
+	}
+	vdev_kfd_kmsg(3, "amdgpu: [%s] %s page fault (src_id:0 ring:0 vmid:8 pasid:%u)\n",
+		      mmhub ? "mmhub0" : "gfxhub0",
+		      vdev_kfd_proc.xnack_enabled ? "retry" : "no-retry",
+		      0x8000u + (unsigned int)(getpid() & 0x7fff));
+	vdev_kfd_kmsg(3, "amdgpu:  for process %s pid %d thread %s pid %d)\n", comm, getpid(), comm,
+		      getpid());
+	vdev_kfd_kmsg(3, "amdgpu:   in page starting at address 0x%016llx from IH client 0x%x (%s)\n",
+		      (unsigned long long)va, mmhub ? 0x12 : 0x1b, mmhub ? "VMC" : "UTCL2");
+	vdev_kfd_kmsg(3, "amdgpu: \t Faulty UTCL2 client ID: SDMA0\n");
+	vdev_kfd_kmsg(3, "amdgpu: \t PERMISSION_FAULTS: 0x%x\n", err == -EPERM ? 4 : 0);
+	vdev_kfd_kmsg(3, "amdgpu: \t MAPPING_ERROR: 0x%x\n", err == -EPERM ? 0 : 1);
+	vdev_kfd_kmsg(3, "amdgpu: \t RW: 0x%x\n", write);
+}
+
 void vdev_kfd_vm_fault(unsigned int gpu, uint64_t va, bool write, int err)
 {
 	struct kfd_hsa_memory_exception_data d = { 0 };
 
 	va &= ~(PAGE - 1);
-	/* amdgpu's gmc_v9_0_process_interrupt lines, then kfd's own */
-	vdev_kfd_kmsg(3, "amdgpu: [gfxhub] page fault (src_id:0 ring:0 vmid:8 pasid:%u)\n",
-		      (unsigned int)getpid() & 0xffff);
-	vdev_kfd_kmsg(3, "amdgpu:   in page starting at address 0x%016llx from client 0x%x (SDMA0)\n",
-		      (unsigned long long)va, 0x08);
-	vdev_kfd_kmsg(3, "amdgpu:   Faulty UTCL2 client ID: SDMA0, %s, RW: 0x%x\n",
-		      err == -EPERM ? "PERMISSION_FAULTS" : "MAPPING_ERROR", write);
+	fault_log(gpu, va, write, err);
+	/*
+	 * kfd_set_dbg_ev_from_interrupt without a debugger: the process's
+	 * queues evicted (until it goes), then kfd_signal_vm_fault_event with
+	 * the IV's bits: NotPresent from PROT_VALID, ReadOnly from PROT_WRITE.
+	 */
 	d.gpu_id = vdev_kfd->gpus[gpu].gpu_id;
 	d.va = va;
 	d.failure.NotPresent = err != -EPERM;
 	d.failure.ReadOnly = err == -EPERM;
-	/* kfd_process_evict_queues: every queue of the process, until it goes */
 	vdev_kfd_queues_evicted = true;
 	vdev_kfd_signal_memory_events(&d);
 }

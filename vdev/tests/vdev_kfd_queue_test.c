@@ -585,7 +585,7 @@ static void test_fault(void)
 	      "gpu_id %#x NotPresent %u ReadOnly %u", fault.gpu_id, fault.failure.NotPresent,
 	      fault.failure.ReadOnly);
 	check(((uint32_t *)(page + PAGE))[4] == 0, "the page was not written", "written");
-	check_kmsg("[gfxhub] page fault", "the fault's gfxhub line is in the kernel log");
+	check_kmsg("no-retry page fault (src_id", "the fault's page-fault line is in the kernel log");
 	ret = __kfd_sdma_write(q2, bo->va, &word, 1, 300);
 	check_ret(ret, -ETIME, "the process's other queue is evicted too");
 	check(*(uint32_t *)bo->cpu == 0, "nothing ran on it", "written");
