@@ -195,7 +195,7 @@ volatile uint64_t *vdev_kfd_doorbells(unsigned int gpu);
 /* The handle of the BO given as event page, 0 if none (FREE refuses it with EPERM). */
 uint64_t vdev_kfd_signal_handle(void);
 /* The event page's memfd for /dev/kfd's mmap, -1 while there is none. */
-int vdev_kfd_event_page_fd(uint64_t *size);
+int vdev_kfd_event_page_fd(void);
 
 /* An SDMA TRAP with @context: the signal event it names (kfd_signal_event_interrupt). */
 void vdev_kfd_event_interrupt(uint32_t context, unsigned int valid_bits);

@@ -540,7 +540,6 @@ void *vdev_kfd_bo_mmap_render(unsigned int gpu, void *addr, size_t len, int prot
 void *vdev_kfd_mmap_kfd(void *addr, size_t len, int prot, int flags, uint64_t off)
 {
 	int idx = VDEV_KFD_MMAP_GET_GPU_ID(off) ? vdev_kfd_gpuidx(VDEV_KFD_MMAP_GET_GPU_ID(off)) : -1;
-	uint64_t size;
 	int fd;
 
 	own();
@@ -556,7 +555,7 @@ void *vdev_kfd_mmap_kfd(void *addr, size_t len, int prot, int flags, uint64_t of
 		return map_fd(addr, len, prot, flags, st.pages[idx].db_fd, 0);
 	case VDEV_KFD_MMAP_TYPE_EVENTS:
 		/* kfd_event_mmap: at most the event page, and only once there is one */
-		fd = vdev_kfd_event_page_fd(&size);
+		fd = vdev_kfd_event_page_fd();
 		if (len > KFD_SIGNAL_EVENT_LIMIT * 8 || fd < 0)
 			return fail(EINVAL);
 		return map_fd(addr, len, prot, flags, fd, 0);

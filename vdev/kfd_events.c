@@ -55,7 +55,6 @@ static struct {
 	unsigned int signal_count;	/* id 0 counts: it is reserved */
 	volatile uint64_t *slots;	/* the signal page, vdev's mapping */
 	uint64_t mapped_size;		/* bytes of slots user mode has */
-	uint64_t page_size;
 	int page_fd;
 	bool own_page;			/* allocated here, not a BO */
 	uint64_t signal_handle;		/* the BO given, 0 if none */
@@ -156,7 +155,6 @@ static long kmap_event_page(uint64_t handle)
 	memset(kaddr, 0xff, PAGE_BYTES);
 	es.slots = kaddr;
 	es.mapped_size = size;
-	es.page_size = size;
 	es.page_fd = fd;
 	es.signal_handle = handle;
 	return 0;
@@ -179,7 +177,6 @@ static long own_event_page(void)
 	memset(p, 0xff, PAGE_BYTES);
 	es.slots = p;
 	es.page_fd = fd;
-	es.page_size = PAGE_BYTES;
 	es.own_page = true;
 	es.mapped_size = OLD_USER_SLOTS * 8;
 	return 0;
@@ -342,10 +339,9 @@ uint64_t vdev_kfd_signal_handle(void)
 	return es.signal_handle;
 }
 
-int vdev_kfd_event_page_fd(uint64_t *size)
+int vdev_kfd_event_page_fd(void)
 {
 	own();
-	*size = es.page_size;
 	return es.slots ? es.page_fd : -1;
 }
 
@@ -499,7 +495,7 @@ void vdev_kfd_events_release(void)
 	es.slots = NULL;
 	es.own_page = false;
 	es.page_fd = -1;
-	es.mapped_size = es.page_size = 0;
+	es.mapped_size = 0;
 	es.signal_handle = 0;
 	es.signal_count = 1;
 }
