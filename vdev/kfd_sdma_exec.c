@@ -21,6 +21,7 @@
  * program's ioctls get in between the pieces of a big copy.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
