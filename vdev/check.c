@@ -505,22 +505,20 @@ static void who(char *bin, size_t bin_len, char *subtest, size_t sub_len)
 /*
  * One line per refused ioctl: "preset binary subtest IOCTL ERRNO check".
  * Written with raw system calls: the library's own open() is interposed,
- * and a buffered stream would lose lines when the test _exit()s.
+ * and a buffered stream would lose lines when the test _exit()s.  The one
+ * writer of the log, for the xe node and amdkfd alike (kfd_ioctl.c).
  */
-void vdev_record_rejection(unsigned long request, int err)
+void vdev_record_rejection_named(const char *ioctl, int err, const char *check)
 {
-	const char *path = getenv("VDEV_REJECT_LOG"), *name = "DRM_CORE";
+	const char *path = getenv("VDEV_REJECT_LOG");
 	char line[512], bin[64], subtest[128];
 	int fd, len;
 
-	if (!path || !*path || !vdev_failed_check)
+	if (!path || !*path || !check)
 		return;
-	for (size_t i = 0; i < sizeof(ioctl_names) / sizeof(ioctl_names[0]); i++)
-		if (ioctl_names[i].request == request)
-			name = ioctl_names[i].name;
 	who(bin, sizeof(bin), subtest, sizeof(subtest));
 	len = snprintf(line, sizeof(line), "%s %s %s %s %s %s\n", vdev_preset->name, bin, subtest,
-		       name, strerrorname_np(-err) ?: "?", vdev_failed_check);
+		       ioctl, strerrorname_np(-err) ?: "?", check);
 	if (len < 0 || (size_t)len >= sizeof(line))
 		return;
 	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -529,4 +527,14 @@ void vdev_record_rejection(unsigned long request, int err)
 	if (syscall(SYS_write, fd, line, (size_t)len) != len)
 		fprintf(stderr, "vdev: could not write %s\n", path);
 	vdev_real_close(fd);
+}
+
+void vdev_record_rejection(unsigned long request, int err)
+{
+	const char *name = "DRM_CORE";
+
+	for (size_t i = 0; i < sizeof(ioctl_names) / sizeof(ioctl_names[0]); i++)
+		if (ioctl_names[i].request == request)
+			name = ioctl_names[i].name;
+	vdev_record_rejection_named(name, err, vdev_failed_check);
 }

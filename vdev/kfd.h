@@ -14,10 +14,12 @@
  */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "uapi/kfd_svm_ioctl.h"
 
@@ -200,3 +202,130 @@ int vdev_kfd_svm_range_of(uint64_t page, uint64_t *first, uint64_t *last, uint8_
  * of it go (UNMAP_FROM_GPU), to be faulted in again.
  */
 void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before);
+
+/*
+ * ---- BOs, user queues, the SDMA engine, events ----
+ * kfd_bo.c (ALLOC/FREE/MAP/UNMAP_MEMORY, the render node's and /dev/kfd's
+ * mmap), kfd_queue.c (CREATE/DESTROY_QUEUE), kfd_sdma_exec.c (one engine
+ * thread per SDMA queue), kfd_events.c (the event ioctls).  Everything
+ * here is called with kfd_lock held unless it says otherwise.
+ */
+
+/* KFD_MMAP_TYPE_* of kfd_priv.h: the type in bits 62-63 of a /dev/kfd mmap offset. */
+#define VDEV_KFD_MMAP_TYPE_SHIFT	62
+#define VDEV_KFD_MMAP_TYPE_MASK		(3ull << VDEV_KFD_MMAP_TYPE_SHIFT)
+#define VDEV_KFD_MMAP_TYPE_DOORBELL	(3ull << VDEV_KFD_MMAP_TYPE_SHIFT)
+#define VDEV_KFD_MMAP_TYPE_EVENTS	(2ull << VDEV_KFD_MMAP_TYPE_SHIFT)
+#define VDEV_KFD_MMAP_TYPE_RESERVED_MEM	(1ull << VDEV_KFD_MMAP_TYPE_SHIFT)
+#define VDEV_KFD_MMAP_TYPE_MMIO		(0ull << VDEV_KFD_MMAP_TYPE_SHIFT)
+/* The gpu_id in bits 46-61 (KFD_MMAP_GPU_ID). */
+#define VDEV_KFD_MMAP_GPU_ID(gpu_id)	(((uint64_t)(gpu_id) & 0xffff) << 46)
+#define VDEV_KFD_MMAP_GET_GPU_ID(off)	((uint32_t)(((off) >> 46) & 0xffff))
+/* The process doorbell slice: 1024 queues of 64-bit doorbells. */
+#define VDEV_KFD_DOORBELL_SLICE		(8u * 1024)
+
+/* The ioctl handlers (kfd_ioctl.c's table). */
+long vdev_kfd_alloc_memory(void *data);
+long vdev_kfd_free_memory(void *data);
+long vdev_kfd_map_memory(void *data);
+long vdev_kfd_unmap_memory(void *data);
+long vdev_kfd_create_queue(void *data);
+long vdev_kfd_destroy_queue(void *data);
+long vdev_kfd_create_event(void *data);
+long vdev_kfd_destroy_event(void *data);
+long vdev_kfd_set_event(void *data);
+long vdev_kfd_reset_event(void *data);
+long vdev_kfd_wait_events(void *data);
+
+/* mmap of the render node of GPU @gpu at a BO's offset (MAP_FAILED, errno). */
+void *vdev_kfd_bo_mmap_render(unsigned int gpu, void *addr, size_t len, int prot, int flags,
+			      uint64_t off);
+/* mmap of /dev/kfd: doorbells, MMIO remap page, event page, by the offset's type. */
+void *vdev_kfd_mmap_kfd(void *addr, size_t len, int prot, int flags, uint64_t off);
+
+/*
+ * Whether BOs mapped on GPU @gpu cover all of [va, va + len): true with
+ * *@writable (may be NULL) whether all of them are WRITABLE.
+ */
+bool vdev_kfd_bo_covers(unsigned int gpu, uint64_t va, uint64_t len, bool *writable);
+
+/*
+ * GPU @gpu's access to [va, va + len) through its BO mappings: 0 done,
+ * -ENOENT no BO maps @va (the first byte), -EPERM a write to a BO that is
+ * not WRITABLE, -EFAULT a USERPTR BO whose CPU pages refuse the access.
+ * *@done is how much was moved (from @va, within one BO).
+ */
+int vdev_kfd_bo_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool write,
+		   size_t *done);
+
+/* The BO mapped on @gpu whose mapping starts at @va and is @size bytes (0: any size). */
+struct vdev_kfd_bo;
+struct vdev_kfd_bo *vdev_kfd_bo_mapping(unsigned int gpu, uint64_t va, uint64_t size);
+/* A queue of GPU @gpu holds the BO (unmapping it there is EBUSY) until it lets go. */
+void vdev_kfd_bo_queue_ref(struct vdev_kfd_bo *bo, unsigned int gpu, int delta);
+/*
+ * The event page from a BO handle (kfd_kmap_event_page): vdev's own
+ * mapping of its memory, its size and memfd; -EINVAL when no such GTT BO.
+ */
+int vdev_kfd_bo_kmap(uint64_t handle, void **kaddr, uint64_t *size, int *fd);
+/* The doorbell page of GPU @gpu (vdev's own view of it); NULL out of memory. */
+volatile uint64_t *vdev_kfd_doorbells(unsigned int gpu);
+
+/* The handle of the BO given as event page, 0 if none (FREE refuses it with EPERM). */
+uint64_t vdev_kfd_signal_handle(void);
+/* The event page's memfd for /dev/kfd's mmap, -1 while there is none. */
+int vdev_kfd_event_page_fd(void);
+
+/* An SDMA TRAP with @context: the signal event it names (kfd_signal_event_interrupt). */
+void vdev_kfd_event_interrupt(uint32_t context, unsigned int valid_bits);
+/* A GPU memory fault of the process: every MEMORY event gets @data and is set. */
+void vdev_kfd_signal_memory_events(const struct kfd_hsa_memory_exception_data *data);
+
+/*
+ * A GPU VM fault of GPU @gpu at @va: as amdkfd with XNACK off (or a retry
+ * fault that failed), the process's queues are evicted and stay stopped,
+ * every MEMORY event is signalled with the fault, and amdgpu's page-fault
+ * report ("[mmhub0] no-retry page fault ...") goes to the kernel log.  @err: -EFAULT not present,
+ * -EPERM a write to a read-only page.
+ */
+void vdev_kfd_vm_fault(unsigned int gpu, uint64_t va, bool write, int err);
+
+/* The SDMA engine of a queue (kfd_sdma_exec.c). */
+struct vdev_kfd_queue;
+/* Starts the queue's engine thread; -errno. */
+int vdev_kfd_engine_start(struct vdev_kfd_queue *q);
+/* Stops and joins it; drops kfd_lock while it waits. */
+void vdev_kfd_engine_stop(struct vdev_kfd_queue *q);
+
+/* What kfd_queue.c's queues are, for the engine. */
+struct vdev_kfd_queue {
+	uint32_t id;
+	unsigned int gpu;		/* index */
+	uint32_t type;			/* KFD_IOC_QUEUE_TYPE_* */
+	uint64_t ring, rptr_va, wptr_va;
+	uint32_t ring_size;		/* bytes, a power of two */
+	uint32_t doorbell;		/* slot in the GPU's doorbell page */
+	struct vdev_kfd_bo *bos[3];	/* ring, rptr, wptr: referenced */
+	uint64_t rptr;			/* the engine's read pointer, bytes */
+	bool stop;			/* the engine must end */
+	bool hung;			/* an unknown packet stopped it */
+	bool has_thread;
+	pthread_t thread;
+	struct vdev_kfd_queue *next;
+};
+
+/* The process's queues are evicted after a VM fault: no engine runs a packet. */
+extern bool vdev_kfd_queues_evicted;
+
+/* Waits on @cond with kfd_lock until @deadline (CLOCK_MONOTONIC); ETIMEDOUT. */
+int vdev_kfd_cond_wait(pthread_cond_t *cond, const struct timespec *deadline);
+
+/*
+ * The process is gone (its last /dev/kfd closed, or the program exits):
+ * queues stopped and joined, events and BOs freed.  A fork child never
+ * sees its parent's tables: each module keys them by pid and starts empty
+ * (no engine thread of the parent exists in the child).
+ */
+void vdev_kfd_queues_release(void);
+void vdev_kfd_events_release(void);
+void vdev_kfd_bos_release(void);

@@ -40,6 +40,39 @@ void vdev_kfd_unlock(void)
 	pthread_mutex_unlock(&kfd_lock);
 }
 
+int vdev_kfd_cond_wait(pthread_cond_t *cond, const struct timespec *deadline)
+{
+	return pthread_cond_timedwait(cond, &kfd_lock, deadline);
+}
+
+/*
+ * A fork while an SDMA engine holds kfd_lock would leave the child's copy
+ * locked by a thread it does not have: fork waits for the lock, and the
+ * child starts with a fresh one (an error-checking mutex cannot be
+ * unlocked by the child's thread, whose id differs).
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&kfd_lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&kfd_lock);
+}
+
+static void fork_child(void)
+{
+	pthread_mutex_t fresh = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
+
+	kfd_lock = fresh;
+}
+
+__attribute__((constructor)) static void kfd_lock_atfork(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
 struct vdev_kfd_process vdev_kfd_proc = { .bound_fd = { -1, -1 } };
 const char *vdev_kfd_failed_check;
 
@@ -185,17 +218,39 @@ bool vdev_kfd_owns(int fd)
  * close.  vdev cannot keep the number reserved, so a new open reusing it
  * counts as the bound file, a harmless difference.
  */
+/*
+ * kfd_release: the process's last /dev/kfd reference goes (vdev holds no
+ * other: the kernel's process also lives on until the mm goes, which for a
+ * test is the same moment): queues, events and BOs are released.
+ */
+static void release_if_last(const struct kfd_fd *closing)
+{
+	if (closing->node != VDEV_KFD_NODE_KFD || closing->pid != getpid())
+		return;
+	for (int i = 0; i < MAX_FDS; i++)
+		if (fds[i].fd >= 0 && fds[i].node == VDEV_KFD_NODE_KFD && fds[i].pid == getpid())
+			return;
+	vdev_kfd_queues_release();
+	vdev_kfd_events_release();
+	vdev_kfd_bos_release();
+}
+
 void vdev_kfd_close(int fd)
 {
-	struct kfd_fd *k;
+	struct kfd_fd *k, was;
 	bool locked;
 
 	if (!vdev_kfd || fd < 0)
 		return;
 	locked = !pthread_mutex_lock(&kfd_lock);
 	k = fd_find(fd);
-	if (k)
+	if (k) {
+		was = *k;
 		k->fd = -1;
+		/* Interrupted inside vdev: the state is mid-change, it stays. */
+		if (locked)
+			release_if_last(&was);
+	}
 	if (locked)
 		pthread_mutex_unlock(&kfd_lock);
 }
@@ -361,9 +416,20 @@ static const struct kfd_ioctl_desc {
 	const char *name;
 } kfd_ioctls[] = {
 	{ AMDKFD_IOC_GET_VERSION, get_version, NULL, "GET_VERSION" },
+	{ AMDKFD_IOC_CREATE_QUEUE, vdev_kfd_create_queue, NULL, "CREATE_QUEUE" },
+	{ AMDKFD_IOC_DESTROY_QUEUE, vdev_kfd_destroy_queue, NULL, "DESTROY_QUEUE" },
+	{ AMDKFD_IOC_CREATE_EVENT, vdev_kfd_create_event, NULL, "CREATE_EVENT" },
+	{ AMDKFD_IOC_DESTROY_EVENT, vdev_kfd_destroy_event, NULL, "DESTROY_EVENT" },
+	{ AMDKFD_IOC_SET_EVENT, vdev_kfd_set_event, NULL, "SET_EVENT" },
+	{ AMDKFD_IOC_RESET_EVENT, vdev_kfd_reset_event, NULL, "RESET_EVENT" },
+	{ AMDKFD_IOC_WAIT_EVENTS, vdev_kfd_wait_events, NULL, "WAIT_EVENTS" },
 	{ AMDKFD_IOC_GET_PROCESS_APERTURES_NEW, get_process_apertures_new, NULL,
 	  "GET_PROCESS_APERTURES_NEW" },
 	{ AMDKFD_IOC_ACQUIRE_VM, acquire_vm, NULL, "ACQUIRE_VM" },
+	{ AMDKFD_IOC_ALLOC_MEMORY_OF_GPU, vdev_kfd_alloc_memory, NULL, "ALLOC_MEMORY_OF_GPU" },
+	{ AMDKFD_IOC_FREE_MEMORY_OF_GPU, vdev_kfd_free_memory, NULL, "FREE_MEMORY_OF_GPU" },
+	{ AMDKFD_IOC_MAP_MEMORY_TO_GPU, vdev_kfd_map_memory, NULL, "MAP_MEMORY_TO_GPU" },
+	{ AMDKFD_IOC_UNMAP_MEMORY_FROM_GPU, vdev_kfd_unmap_memory, NULL, "UNMAP_MEMORY_FROM_GPU" },
 	{ AMDKFD_IOC_SVM, svm, svm_validate, "SVM" },
 	{ AMDKFD_IOC_SET_XNACK_MODE, set_xnack_mode, NULL, "SET_XNACK_MODE" },
 	{ AMDKFD_IOC_SMI_EVENTS, vdev_kfd_smi_events, NULL, "SMI_EVENTS" },
@@ -381,25 +447,14 @@ static const struct kfd_ioctl_desc *desc_of(unsigned int nr)
 	return NULL;
 }
 
+/* The refusal in the one rejection log (check.c), named AMDKFD_<ioctl>. */
 static void record_rejection(unsigned int nr, long err)
 {
-	const char *path = getenv("VDEV_REJECT_LOG");
 	const struct kfd_ioctl_desc *d = desc_of(nr);
-	char line[256];
-	int fd, len;
+	char name[64];
 
-	if (!path || !*path || !vdev_kfd_failed_check)
-		return;
-	len = snprintf(line, sizeof(line), "%s %d AMDKFD_%s %s %s\n", vdev_preset->name, getpid(),
-		       d ? d->name : "?", strerrorname_np((int)-err) ?: "?", vdev_kfd_failed_check);
-	if (len < 0 || (size_t)len >= sizeof(line))
-		return;
-	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (syscall(SYS_write, fd, line, (size_t)len) != len)
-		fprintf(stderr, "vdev: could not write %s\n", path);
-	vdev_real_close(fd);
+	snprintf(name, sizeof(name), "AMDKFD_%s", d ? d->name : "?");
+	vdev_record_rejection_named(name, (int)err, vdev_kfd_failed_check);
 }
 
 /*
@@ -484,14 +539,38 @@ static long render_ioctl(unsigned long request, void *arg)
 }
 
 /*
- * Nothing is mappable yet: kfd_mmap refuses an offset of no doorbell,
- * event page or MMIO page with EINVAL, the render node one of no BO.
+ * kfd_mmap (doorbells, MMIO page, event page: kfd_bo.c) and the render
+ * node's GEM mmap of a BO.  kfd_mmap finds the KFD process by the caller
+ * (kfd_get_process): a fork child that has not opened /dev/kfd itself has
+ * none, EINVAL.
  */
 void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	(void)addr, (void)len, (void)prot, (void)flags, (void)fd, (void)off;
-	errno = EINVAL;
-	return MAP_FAILED;
+	struct kfd_fd *k;
+	void *p;
+	int err = 0;
+
+	if (pthread_mutex_lock(&kfd_lock)) {
+		errno = EBUSY;
+		return MAP_FAILED;
+	}
+	k = fd_find(fd);
+	if (!k) {
+		p = MAP_FAILED;
+		err = EBADF;
+	} else if (k->node == VDEV_KFD_NODE_KFD && vdev_kfd_proc.pid != getpid()) {
+		p = MAP_FAILED;
+		err = EINVAL;
+	} else {
+		p = k->node == VDEV_KFD_NODE_KFD
+			? vdev_kfd_mmap_kfd(addr, len, prot, flags, (uint64_t)off)
+			: vdev_kfd_bo_mmap_render((unsigned int)k->node, addr, len, prot, flags,
+						  (uint64_t)off);
+		err = errno;
+	}
+	pthread_mutex_unlock(&kfd_lock);
+	errno = err;
+	return p;
 }
 
 long vdev_kfd_ioctl(int fd, unsigned long request, void *arg)

@@ -275,6 +275,8 @@ extern const char *vdev_failed_check;	/* the last check that refused */
 int vdev_reject(int err, const char *check);
 /* Appends the refused @request to $VDEV_REJECT_LOG when a check refused it. */
 void vdev_record_rejection(unsigned long request, int err);
+/* The same for any ioctl by name (amdkfd's: "AMDKFD_<NAME>"); nothing when @check is NULL. */
+void vdev_record_rejection_named(const char *ioctl, int err, const char *check);
 int vdev_check_vm_create(const struct drm_xe_vm_create *a);
 int vdev_check_vm_destroy(const struct drm_xe_vm_destroy *a);
 /* VM_DESTROY of a VM that exec queues still use. */
