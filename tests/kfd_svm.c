@@ -17,7 +17,10 @@
  *   1.10 for SMI, and the other mode's group when HSA_XNACK pins one.
  * Functionality: kfd, svm, xnack
  * Test requirement: /dev/kfd with the SVM API (KFD uAPI 1.5), a gfx9+ GPU
- * Scenario catalog: kfd_svm_gpu.c
+ * Scenario catalog: kfd_svm_gpu.c, lib/svm/scenarios
+ * Catalog variants:
+ * @xnack-off: retry faults off: ranges are mapped before the device runs
+ * @xnack-on: retry faults on: the device faults pages in
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -30,12 +33,14 @@
 
 #include "igt_core.h"
 #include "igt_defer.h"
+#include "kfd/kfd_backend.h"
 #include "kfd/kfd_device.h"
 #include "kfd/kfd_ioctl.h"
 #include "kfd/kfd_sdma_queue.h"
 #include "kfd/kfd_smi.h"
 #include "kfd/kfd_svm_range.h"
 #include "kfd_svm.h"
+#include "svm/svm_catalog.h"
 #include "util.h"
 
 IGT_TEST_DESCRIPTION("kfdtest's SVM cases under both XNACK modes, and the SVM ioctl's checks.");
@@ -766,7 +771,7 @@ static void case_subtests(const struct kfd_svm_case *cases, size_t n, const char
 /* ---- argument checks of the SVM ioctl --------------------------------------- */
 
 /* SVM args with room for 8 attributes after the header, as the ioctl wants them. */
-struct svm_buf {
+struct isolation_buf {
 	struct kfd_ioctl_svm_args args;
 	struct kfd_ioctl_svm_attribute attrs[8];
 };
@@ -854,7 +859,7 @@ static void svm_args_unknown_attr(void)
  */
 static void svm_args_unknown_op(void)
 {
-	struct svm_buf buf = {
+	struct isolation_buf buf = {
 		.args = { .start_addr = (uintptr_t)kfd_test_map(kctx.page), .size = kctx.page,
 			  .op = 2, .nattr = 1 },
 		.attrs = { { GRAN, 1 } },
@@ -884,7 +889,7 @@ static void svm_args_nattr_oob(void)
 {
 	static const uint32_t nattrs[] = { 2, 8, 0x20000000, UINT32_MAX };
 	void *p = kfd_test_map(kctx.page);
-	struct svm_buf buf;
+	struct isolation_buf buf;
 
 	for (size_t i = 0; i < ARRAY_SIZE(nattrs); i++) {
 		for (uint32_t op = KFD_IOCTL_SVM_OP_SET_ATTR; op <= KFD_IOCTL_SVM_OP_GET_ATTR; op++) {
@@ -1040,10 +1045,6 @@ igt_main
 		}
 	}
 
-	/*
-	 * ---- the svm_dev backend's scenario catalog goes here ----
-	 * svm_catalog_subtests(&svm_kfd_backend), with lib/svm/scenarios added
-	 * to the TEST block's Scenario catalog field and its Catalog variants
-	 * listed there (docs/documenting-tests.md).
-	 */
+	/* The scenarios every backend runs, once per XNACK mode (lib/kfd/kfd_backend.h). */
+	svm_catalog_subtests(&svm_kfd_backend);
 }

@@ -72,14 +72,10 @@ static void copy(struct kfd_sdma_queue *q, void *dst, const void *src, uint64_t 
 }
 
 /**
- * SUBTEST: basic-system-mem-%s
+ * SUBTEST: basic-system-mem
  * Description: The GPU copies one system-memory SVM range into another
  *   (kfdtest: KFDSVMRangeTest.BasicSystemMemTest; SDMA copy instead of its
- *   PM4 CopyDword dispatch), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   PM4 CopyDword dispatch)
  */
 static void basic_system_mem(void)
 {
@@ -93,16 +89,12 @@ static void basic_system_mem(void)
 }
 
 /**
- * SUBTEST: xnack-mode-%s
+ * SUBTEST: xnack-mode
  * Description: SET_XNACK_MODE toggles both ways while no queue exists
  *   (EPERM tolerated where the GPU cannot switch), and once an SDMA queue
  *   exists a switch fails with EBUSY; after the queue is gone switching
  *   works again (kfdtest: KFDSVMRangeTest.XNACKModeTest, with an SDMA queue
- *   where it makes a PM4 queue), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   where it makes a PM4 queue)
  */
 static int release_xnack(uint64_t fd, uint64_t mode)
 {
@@ -146,18 +138,13 @@ static bool wait_byte(int fd, int ms)
 }
 
 /**
- * SUBTEST: evict-system-range-%s
+ * SUBTEST: evict-system-range
  * Description: After fork() the parent's SVM pages are copy-on-write; its
  *   CPU writes give it new pages, and the GPU must then see those (the MMU
  *   notifier updates the mapping): SDMA writes and copies land in the
  *   parent's pages, the child's keep the old values (kfdtest:
  *   KFDSVMRangeTest.EvictSystemRangeTest, SDMA only where it also
  *   dispatches a shader; the queue exists before the fork as there), in
- *   %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
  */
 static void evict_system_range(void)
 {
@@ -190,15 +177,11 @@ static void evict_system_range(void)
 }
 
 /**
- * SUBTEST: partial-unmap-sysmem-%s
+ * SUBTEST: partial-unmap-sysmem
  * Description: munmap() of 4 pages in the middle of a 16-page range keeps
  *   the rest on the GPU: copies from its head and its tail are right
  *   (kfdtest: KFDSVMRangeTest.PartialUnmapSysMemTest, SDMA copies where it
- *   dispatches a shader), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   dispatches a shader)
  */
 static void partial_unmap_sysmem(void)
 {
@@ -215,14 +198,10 @@ static void partial_unmap_sysmem(void)
 }
 
 /**
- * SUBTEST: basic-vram-%s
+ * SUBTEST: basic-vram
  * Description: System memory to a range prefetched to VRAM to system
  *   memory, by two GPU copies (kfdtest: KFDSVMRangeTest.BasicVramTest, SDMA
- *   copies where it dispatches two shaders), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   copies where it dispatches two shaders)
  */
 static void basic_vram(void)
 {
@@ -260,14 +239,10 @@ static void migrate_round(uint64_t size, int rounds, bool modify)
 }
 
 /**
- * SUBTEST: migrate-%s
+ * SUBTEST: migrate
  * Description: 16 MiB, 8 rounds of prefetch to VRAM, GPU copy in, CPU
  *   read-back (migrating to RAM); then a GPU copy must find the range
- *   mapped again (kfdtest: KFDSVMRangeTest.MigrateTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   mapped again (kfdtest: KFDSVMRangeTest.MigrateTest)
  */
 static void migrate(void)
 {
@@ -275,14 +250,10 @@ static void migrate(void)
 }
 
 /**
- * SUBTEST: migrate-policy-%s
+ * SUBTEST: migrate-policy
  * Description: 1 MiB prefetched to VRAM, copied in by the GPU, read and
  *   modified by the CPU (migrating to RAM); a second GPU copy sees the
- *   modified data (kfdtest: KFDSVMRangeTest.MigratePolicyTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   modified data (kfdtest: KFDSVMRangeTest.MigratePolicyTest)
  */
 static void migrate_policy(void)
 {
@@ -290,16 +261,12 @@ static void migrate_policy(void)
 }
 
 /**
- * SUBTEST: migrate-access-in-place-%s
+ * SUBTEST: migrate-access-in-place
  * Description: A range of 256 MiB (at most half the VRAM) with
  *   ACCESS_IN_PLACE prefetched to VRAM; the CPU touches every 1024th dword
  *   (migrating and splitting by granularity), then a GPU fill of the whole
  *   range is seen by the CPU (kfdtest:
- *   KFDSVMRangeTest.MigrateAccessInPlaceTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   KFDSVMRangeTest.MigrateAccessInPlaceTest)
  */
 static void migrate_access_in_place(void)
 {
@@ -316,15 +283,11 @@ static void migrate_access_in_place(void)
 }
 
 /**
- * SUBTEST: migrate-granularity-%s
+ * SUBTEST: migrate-granularity
  * Description: 16384 pages; for each granularity from 14 down to 0:
  *   prefetch to VRAM, set the granularity, GPU copy in, CPU read-back
  *   (migrating back in granularity-sized pieces) (kfdtest:
- *   KFDSVMRangeTest.MigrateGranularityTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   KFDSVMRangeTest.MigrateGranularityTest)
  */
 static void migrate_granularity(void)
 {
@@ -342,16 +305,12 @@ static void migrate_granularity(void)
 }
 
 /**
- * SUBTEST: migrate-large-buf-%s
+ * SUBTEST: migrate-large-buf
  * Description: min(1 GiB, 3/4 of VRAM) registered with prefetch to the GPU
  *   (a migration), copied out by the GPU in 128 MiB pieces and checked;
  *   then with granularity 30 the CPU faults it back whole, changes it and a
  *   second GPU copy sees the change (kfdtest:
- *   KFDSVMRangeTest.MigrateLargeBufTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   KFDSVMRangeTest.MigrateLargeBufTest)
  */
 static void migrate_large_buf(void)
 {
@@ -404,14 +363,10 @@ static void multi_gpu(uint32_t access_type)
 }
 
 /**
- * SUBTEST: multi-gpu-migration-%s
+ * SUBTEST: multi-gpu-migration
  * Description: Two ranges mapped on every GPU and prefetched to each in
  *   turn; every GPU copies between them (GPU to GPU migration through
- *   faults) (kfdtest: KFDSVMRangeTest.MultiGPUMigrationTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   faults) (kfdtest: KFDSVMRangeTest.MultiGPUMigrationTest)
  */
 static void multi_gpu_migration(void)
 {
@@ -419,14 +374,10 @@ static void multi_gpu_migration(void)
 }
 
 /**
- * SUBTEST: multi-gpu-access-in-place-%s
+ * SUBTEST: multi-gpu-access-in-place
  * Description: The same with ACCESS_IN_PLACE on every GPU (xGMI peers
  *   access without migration) (kfdtest:
- *   KFDSVMRangeTest.MultiGPUAccessInPlaceTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   KFDSVMRangeTest.MultiGPUAccessInPlaceTest)
  */
 static void multi_gpu_access_in_place(void)
 {
@@ -466,16 +417,11 @@ static void mt_join(pthread_t t, struct mt_arg *a)
 }
 
 /**
- * SUBTEST: multi-thread-migration-%s
+ * SUBTEST: multi-thread-migration
  * Description: 128 MiB; a thread prefetches to the GPU while the GPU copies
  *   from the range (its faults race the prefetch), then a thread reads on
  *   the CPU while the main thread prefetches to system memory; two rounds,
  *   the data intact (kfdtest: KFDSVMRangeTest.MultiThreadMigrationTest), in
- *   %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
  */
 static void multi_thread_migration(void)
 {
@@ -504,14 +450,10 @@ static void multi_thread_migration(void)
 }
 
 /**
- * SUBTEST: migrate-file-backed-range-%s
+ * SUBTEST: migrate-file-backed-range
  * Description: A MAP_SHARED file mapping registered with prefetch to the
  *   GPU is filled by the GPU; after munmap and close the file holds the
- *   data (kfdtest: KFDSVMRangeTest.MigrateFileBackedRangeTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   data (kfdtest: KFDSVMRangeTest.MigrateFileBackedRangeTest)
  */
 static void migrate_file_backed_range(void)
 {
@@ -533,16 +475,12 @@ static void migrate_file_backed_range(void)
 }
 
 /**
- * SUBTEST: read-only-range-%s
+ * SUBTEST: read-only-range
  * Description: In a child process (a GPU fault evicts all its queues): the
  *   GPU reads a page made read-only with mprotect, and its write there
  *   raises a memory exception event naming the page (kfdtest:
  *   KFDSVMRangeTest.ReadOnlyRangeTest, excluded there on every ASIC; dGPU
- *   only here, an APU's child gets SIGSEGV instead), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   only here, an APU's child gets SIGSEGV instead)
  */
 static void read_only_range(void)
 {
@@ -577,15 +515,11 @@ static void read_only_range(void)
 }
 
 /**
- * SUBTEST: prefault-partial-range-%s
+ * SUBTEST: prefault-partial-range
  * Description: 4 pages, the middle two written by the CPU, all prefetched
  *   to VRAM; the GPU fills the first and the last; the CPU reads bytes 1,
  *   2, 3, 4 in the four pages (kfdtest:
- *   KFDSVMRangeTest.PrefaultPartialRangeTest), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   KFDSVMRangeTest.PrefaultPartialRangeTest)
  */
 static void prefault_partial_range(void)
 {
@@ -629,14 +563,10 @@ static struct kfd_smi_msg smi_expect(struct kfd_smi *smi, uint32_t id, const cha
 }
 
 /**
- * SUBTEST: hmm-profiling-event-%s
+ * SUBTEST: hmm-profiling-event
  * Description: Prefetching a 16 KiB range to the GPU emits MIGRATE_START
  *   with the range's address and size in pages, this pid and trigger
- *   PREFETCH (kfdtest: KFDSVMRangeTest.HMMProfilingEvent), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   PREFETCH (kfdtest: KFDSVMRangeTest.HMMProfilingEvent)
  */
 static void hmm_profiling_event(void)
 {
@@ -654,15 +584,11 @@ static void hmm_profiling_event(void)
 }
 
 /**
- * SUBTEST: smi-migrate-%s
+ * SUBTEST: smi-migrate
  * Description: A prefetch to VRAM emits MIGRATE_START and MIGRATE_END from
  *   system memory (0) to the GPU, trigger PREFETCH, error code 0 where the
  *   kernel reports one; the CPU touching the range emits a migration back
- *   to system memory with trigger PAGEFAULT_CPU, in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   to system memory with trigger PAGEFAULT_CPU
  */
 static void smi_migrate(void)
 {
@@ -690,15 +616,11 @@ static void smi_migrate(void)
 }
 
 /**
- * SUBTEST: smi-evict-restore-%s
+ * SUBTEST: smi-evict-restore
  * Description: mprotect() of a GPU_ALWAYS_MAPPED range that a queue's GPU
  *   maps evicts the process's queues (QUEUE_EVICTION, trigger SVM) and
  *   restores them (QUEUE_RESTORE); the GPU still copies right afterwards,
- *   in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *  
  */
 static void smi_evict_restore(void)
 {
@@ -724,14 +646,10 @@ static void smi_evict_restore(void)
 }
 
 /**
- * SUBTEST: smi-unmap-%s
+ * SUBTEST: smi-unmap
  * Description: munmap() of a GPU-mapped (GPU_ALWAYS_MAPPED) range emits
  *   UNMAP_FROM_GPU with its address and size in pages, the GPU and trigger
- *   UNMAP_FROM_CPU, in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   UNMAP_FROM_CPU
  */
 static void smi_unmap(void)
 {
@@ -780,16 +698,11 @@ static uint64_t evict_share(void)
 }
 
 /**
- * SUBTEST: evict-basic-%s
+ * SUBTEST: evict-basic
  * Description: 4 processes each register 64 MiB ranges prefetched to VRAM,
  *   together more than the VRAM, so KFD evicts across processes; every
  *   registration succeeds within 3 tries and every child exits cleanly
  *   (kfdtest: KFDSVMEvictTest.BasicTest; skipped when RAM is short), in
- *   %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
  */
 static void evict_basic(void)
 {
@@ -820,15 +733,11 @@ static void evict_basic(void)
 }
 
 /**
- * SUBTEST: evict-queue-%s
+ * SUBTEST: evict-queue
  * Description: 4 processes, each with an SDMA queue copying out of its
  *   VRAM-prefetched SVM ranges for 5 s while the others' ranges evict
  *   them; every copy is right (kfdtest: KFDSVMEvictTest.QueueTest, whose
- *   shader reads continuously under CWSR; SDMA copies here), in %arg[1]
- *
- * arg[1]:
- * @xnack-off: XNACK off
- * @xnack-on:  XNACK on
+ *   shader reads continuously under CWSR; SDMA copies here)
  */
 static void evict_queue(void)
 {

@@ -157,8 +157,9 @@ def needs_vdev():
     return check
 
 
-def vdev_target(preset, description):
-    return Target("vdev-" + preset, "virtual xe device (vdev): " + description, needs_vdev(),
+def vdev_target(preset, description, device="xe"):
+    return Target("vdev-" + preset, "virtual %s device (vdev): %s" % (device, description),
+                  needs_vdev(),
                   ("{root}/vdev/run", "--preset", preset, VDEV_BUGS_WORD, "--"), vdev=True)
 
 
@@ -186,6 +187,10 @@ TARGETS = [
     vdev_target("xe-bmg", "one tile, main + media GT, VRAM, 4K pages"),
     vdev_target("xe-pvc", "two tiles, VRAM per tile, needs 64K, 57-bit VA"),
     vdev_target("xe-dg2", "VRAM, needs 64K, no page faults"),
+    vdev_target("kfd-gfx1100", "one dGPU, gfx 11.0.0, XNACK off only, VRAM", "amdkfd"),
+    vdev_target("kfd-mi300", "one GPU, gfx 9.4.2, XNACK switchable, VRAM", "amdkfd"),
+    vdev_target("kfd-2gpu", "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", "amdkfd"),
+    vdev_target("kfd-apu", "one APU, gfx 9.4.2, XNACK switchable, no VRAM", "amdkfd"),
 ]
 
 
@@ -196,7 +201,7 @@ def find_target(name):
 def list_targets(tests_dir=None):
     for t in TARGETS:
         ok, reason = t.check(tests_dir)
-        print("%-12s %-11s %s (%s)" % (t.name, "available" if ok else "unavailable",
+        print("%-17s %-11s %s (%s)" % (t.name, "available" if ok else "unavailable",
                                        t.description, reason))
     return EXIT_OK
 

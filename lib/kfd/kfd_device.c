@@ -2,6 +2,7 @@
 /* KFD process bring-up and teardown (see kfd_device.h; ROCT openclose.c's order). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,28 @@ static int acquire_gpus(struct kfd_device *dev)
 	return 0;
 }
 
-int __kfd_device_open(const struct igt_device_info *info, struct kfd_device **out)
+/*
+ * The kernel keeps one KFD process per mm, not per open file: the MMU
+ * notifier holds it until the mm goes (kfd_process.c), so closing
+ * /dev/kfd ends nothing.  What that process keeps cannot be made twice:
+ * ACQUIRE_VM stays bound to the first render file (-EBUSY for another),
+ * the event page is set once (-EBUSY) and cannot be freed (-EPERM).  So
+ * one struct kfd_device stands for the process: opens in one process
+ * share it, and the last close releases what was made through it
+ * (queues, events, SMI files, BOs) but keeps the fds, the acquired render
+ * files and the event page for the process's life.  A fork child has an
+ * mm of its own and brings its own process up.
+ */
+static void release_fds(struct kfd_device *dev);
+
+static pthread_mutex_t process_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kfd_device *process_dev;
+static pid_t process_pid;
+static unsigned int process_refs;
+/* A parent's handle a fork child inherited: unusable there, kept reachable. */
+static struct kfd_device *inherited_dev;
+
+static int bring_up(const struct igt_device_info *info, struct kfd_device **out)
 {
 	struct kfd_device *dev = calloc(1, sizeof(*dev));
 	const struct kfd_node *node;
@@ -119,11 +141,34 @@ int __kfd_device_open(const struct igt_device_info *info, struct kfd_device **ou
 	if (!ret)
 		ret = acquire_gpus(dev);
 	if (ret) {
-		kfd_device_close(dev);
+		release_fds(dev);
 		return ret;
 	}
 	*out = dev;
 	return 0;
+}
+
+int __kfd_device_open(const struct igt_device_info *info, struct kfd_device **out)
+{
+	int ret = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&process_lock);
+	if (process_dev && process_pid != getpid()) {
+		inherited_dev = process_dev;
+		process_dev = NULL;
+		process_refs = 0;
+	}
+	if (process_dev && strcmp(process_dev->devnode, info->devnode))
+		ret = -EBUSY;	/* one KFD per process: another node cannot be a second */
+	else if (!process_dev && !(ret = bring_up(info, &process_dev)))
+		process_pid = getpid();
+	if (!ret) {
+		process_refs++;
+		*out = process_dev;
+	}
+	pthread_mutex_unlock(&process_lock);
+	return ret;
 }
 
 struct kfd_device *kfd_device_open(const struct igt_device_info *info)
@@ -145,17 +190,25 @@ int __kfd_device_open_default(struct kfd_device **out)
 	return ret ? ret : __kfd_device_open(&info, out);
 }
 
-/*
- * Queues first (they hold the ring and doorbells), then events (their
- * slots live in the event page BO), SMI files, and the BOs; the render
- * fds only after every BO of their VM is gone; /dev/kfd last, which ends
- * the KFD process.  Errors are not fatal here: closing the fds releases
- * whatever an ioctl could not.
- */
-void kfd_device_close(struct kfd_device *dev)
+/* The fds, after a failed bring-up only: a KFD process that ran keeps them. */
+static void release_fds(struct kfd_device *dev)
 {
-	if (!dev)
-		return;
+	for (int i = 0; i < KFD_DEVICE_MAX_GPUS; i++)
+		if (dev->gpus[i].render_fd >= 0)
+			close(dev->gpus[i].render_fd);
+	if (dev->fd >= 0)
+		close(dev->fd);
+	free(dev);
+}
+
+/*
+ * Queues first (they hold the ring and doorbells), then events, SMI
+ * files, and the BOs but the event page, which the kernel will not free
+ * (see process_dev above).  Errors are not fatal here: the process's exit
+ * releases whatever an ioctl could not.
+ */
+static void release_objects(struct kfd_device *dev)
+{
 	while (dev->queues)
 		__kfd_sdma_queue_destroy(dev->queues);
 	while (dev->events)
@@ -164,13 +217,21 @@ void kfd_device_close(struct kfd_device *dev)
 		kfd_smi_close(dev->smis);
 	for (int i = 0; i < dev->num_gpus; i++)
 		dev->gpus[i].doorbells = NULL;
-	dev->event_page = NULL;
-	while (dev->bos)
-		__kfd_bo_free(dev->bos);
-	for (int i = 0; i < KFD_DEVICE_MAX_GPUS; i++)
-		if (dev->gpus[i].render_fd >= 0)
-			close(dev->gpus[i].render_fd);
-	if (dev->fd >= 0)
-		close(dev->fd);
-	free(dev);
+	for (struct kfd_bo **pp = &dev->bos; *pp;) {
+		if (*pp == dev->event_page) {
+			pp = &(*pp)->next;
+			continue;
+		}
+		__kfd_bo_free(*pp);	/* unlinks it */
+	}
+}
+
+void kfd_device_close(struct kfd_device *dev)
+{
+	if (!dev)
+		return;
+	pthread_mutex_lock(&process_lock);
+	if (dev == process_dev && process_pid == getpid() && !--process_refs)
+		release_objects(dev);
+	pthread_mutex_unlock(&process_lock);
 }

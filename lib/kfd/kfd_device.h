@@ -9,7 +9,10 @@
  *      ACQUIRE_VM {render fd, gpu_id}.
  * The handle tracks everything made through it (BOs, queues, events, SMI
  * files, the doorbell and event pages), and kfd_device_close() releases
- * all of it in dependency order, whatever path a test took.
+ * it in dependency order, whatever path a test took.  The kernel keeps a
+ * KFD process per mm, not per file: opens in one process share one
+ * handle (counted), and the fds, the acquired render files and the event
+ * page stay until the process exits (kfd_device.c says why).
  */
 #pragma once
 
@@ -86,7 +89,10 @@ struct kfd_device *kfd_device_open(const struct igt_device_info *info);
 /* The first /dev/kfd the device filter lets through; -ENODEV if none. */
 int __kfd_device_open_default(struct kfd_device **out);
 
-/* Releases queues, events, SMI files, BOs and mappings, then the fds. */
+/*
+ * Drops one open; the last releases queues, events, SMI files, BOs and
+ * mappings, but not what the kernel keeps for the process (see above).
+ */
 void kfd_device_close(struct kfd_device *dev);
 
 /* The GPU with @gpu_id, NULL if not one of the device's. */

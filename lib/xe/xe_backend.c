@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "svm/svm_refusal.h"
 #include "xe_backend.h"
 #include "xe_batch.h"
 #include "xe_ioctl.h"
@@ -174,55 +175,15 @@ static int flush(struct svm_dev *dev, struct xe_priv *p)
 	})
 
 /*
- * A failed GPU fault only says that the device could not reach some page.
- * The contract's refusals are defined per cause (SVM_ERR_*: no VMA or
- * PROT_NONE -EFAULT, a write without PROT_WRITE -EPERM), so the cause is
- * read from the CPU mapping of the range the access targeted; a fault that
- * the mapping does not explain stays -EIO, a real failure.
+ * A failed GPU fault only says that the device could not reach some page;
+ * the cause is read from the CPU mapping (svm_refusal.h).  A fault the
+ * mapping does not explain stays -EIO, a real failure.
  */
 static int refusal_cause(uintptr_t start, size_t len, bool write)
 {
-	/*
-	 * Read with open/read into a static buffer: an allocation here could
-	 * itself be mapped into the very hole being explained (under ASan,
-	 * its internal allocators do exactly that).
-	 */
-	static __thread char buf[1 << 16];
-	uintptr_t pos = start, end = start + len;
-	bool unwritable = false, stop = false;
-	size_t have = 0;
-	ssize_t n;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int cause = svm_cpu_refusal(start, len, write);
 
-	if (fd < 0)
-		return -EIO;
-	while (!stop && pos < end && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
-		char *line = buf, *nl;
-
-		have += n;
-		buf[have] = '\0';
-		while (!stop && pos < end && (nl = strchr(line, '\n'))) {
-			unsigned long lo, hi;
-			char perms[8];
-
-			*nl = '\0';
-			if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && hi > pos) {
-				if (lo > pos || perms[0] != 'r')
-					stop = true;	/* a hole, or no access at all */
-				else {
-					unwritable |= perms[1] != 'w';
-					pos = hi;
-				}
-			}
-			line = nl + 1;
-		}
-		have = buf + have - line;
-		memmove(buf, line, have);
-	}
-	close(fd);
-	if (pos < end)
-		return -EFAULT;
-	return write && unwritable ? -EPERM : -EIO;
+	return cause ? cause : -EIO;
 }
 
 static int explain(int ret, const void *addr, size_t len, bool write)

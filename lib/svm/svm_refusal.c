@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* The CPU mapping's verdict on a device access (see svm_refusal.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "svm_dev.h"
+#include "svm_refusal.h"
+
+int svm_cpu_refusal(uintptr_t start, size_t len, bool write)
+{
+	static __thread char buf[1 << 16];
+	uintptr_t pos = start, end = start + len;
+	bool unwritable = false, stop = false;
+	size_t have = 0;
+	ssize_t n;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -EIO;
+	while (!stop && pos < end && (n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *line = buf, *nl;
+
+		have += n;
+		buf[have] = '\0';
+		while (!stop && pos < end && (nl = strchr(line, '\n'))) {
+			unsigned long lo, hi;
+			char perms[8];
+
+			*nl = '\0';
+			if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && hi > pos) {
+				if (lo > pos || perms[0] != 'r')
+					stop = true;	/* a hole, or no access at all */
+				else {
+					unwritable |= perms[1] != 'w';
+					pos = hi;
+				}
+			}
+			line = nl + 1;
+		}
+		have = buf + have - line;
+		memmove(buf, line, have);
+	}
+	close(fd);
+	if (pos < end)
+		return SVM_ERR_NO_ACCESS;
+	return write && unwritable ? SVM_ERR_READ_ONLY : 0;
+}
