@@ -60,6 +60,8 @@ static int page_io(uint64_t va, void *buf, size_t len, bool write)
 
 	if (vdev_page_tile(va) >= 0) {
 		ret = vdev_vram_io(va, buf, len, write);
+		if (ret == -EACCES)
+			return -EPERM;	/* a read-only page, in VRAM */
 		if (ret != -ENOENT)
 			return ret ? -EFAULT : 0;
 	}

@@ -37,13 +37,20 @@ struct vpage {
 static pthread_mutex_t res_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vpage *buckets[BUCKETS];
 static struct vpage *entries;		/* POOL_PAGES entries, one per slot */
-static uint8_t *pool;
+static uint8_t *pool;			/* then entries and free_slots: own_len bytes */
+static size_t own_len;
 static uint32_t *free_slots, num_free;
 static struct sigaction next_segv;
 static int (*real_segv_action)(int, const struct sigaction *, struct sigaction *);
 static bool ready;
 /* Pages that left VRAM without the device asking: CPU faults, munmap, mprotect. */
 static unsigned long moved_out;
+
+/* Whether @va is in residency's own mapping. */
+static bool ours(uint64_t va)
+{
+	return va >= (uintptr_t)pool && va < (uintptr_t)pool + own_len;
+}
 
 static unsigned int bucket(uint64_t va)
 {
@@ -111,12 +118,19 @@ void vdev_residency_init(int (*real_sigaction)(int, const struct sigaction *, st
 {
 	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_NODEFER };
 
-	pool = mmap(NULL, (size_t)POOL_PAGES * PAGE, PROT_READ | PROT_WRITE,
+	/*
+	 * The pool and the tables in one mapping of our own, which no move
+	 * ever takes (ours()): a migration chunk of a program range can span
+	 * a VMA that merged with a neighbouring anonymous mapping, and a
+	 * table made PROT_NONE would fault under res_lock.
+	 */
+	own_len = (size_t)POOL_PAGES * (PAGE + sizeof(*entries) + sizeof(*free_slots));
+	pool = mmap(NULL, own_len, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	entries = calloc(POOL_PAGES, sizeof(*entries));
-	free_slots = calloc(POOL_PAGES, sizeof(*free_slots));
-	if (pool == MAP_FAILED || !entries || !free_slots)
+	if (pool == MAP_FAILED)
 		return;
+	entries = (struct vpage *)(pool + (size_t)POOL_PAGES * PAGE);
+	free_slots = (uint32_t *)(entries + POOL_PAGES);
 	for (uint32_t i = 0; i < POOL_PAGES; i++)
 		free_slots[num_free++] = POOL_PAGES - 1 - i;
 	sigemptyset(&sa.sa_mask);
@@ -228,6 +242,12 @@ static int move_mapping(uint64_t lo, uint64_t hi, int prot, void *arg)
 	for (uint64_t va = a; va < b; va += PAGE) {
 		struct vpage *v = lookup(va);
 
+		if (ours(va)) {
+			if (run)
+				vdev_real_mprotect((void *)(uintptr_t)run, va - run, PROT_NONE);
+			run = 0;
+			continue;
+		}
 		if (v || !num_free) {
 			if (run)
 				vdev_real_mprotect((void *)(uintptr_t)run, va - run, PROT_NONE);
@@ -295,7 +315,7 @@ int vdev_page_to_vram(uint64_t va, int tile)
 		ret = -ENOSPC;
 		goto out;
 	}
-	prot = anon_private_prot(va);
+	prot = ours(va) ? -1 : anon_private_prot(va);
 	if (prot < 0) {
 		ret = -EOPNOTSUPP;	/* not private anonymous memory: stays in RAM */
 		goto out;

@@ -649,6 +649,47 @@ static void test_fork(struct kfd_device *dev)
 	      "the child's own SDMA queue runs", "status %#x", status);
 }
 
+/*
+ * A VM fault evicts the queues of the KFD process for good, and XNACK is
+ * the process's mode; the process is the mm's, whatever fds close.  So
+ * each of those tests runs in a child, a fresh KFD process, as kfdtest's
+ * ReadOnlyRangeTest does; its counts come back through a pipe.
+ */
+static void in_child(void (*test)(void), const char *name)
+{
+	unsigned int counts[2];
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (pipe(pipefd)) {
+		check(false, name, "pipe: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		test();
+		counts[0] = checks;
+		counts[1] = failures;
+		_exit(write(pipefd[1], counts, sizeof(counts)) == sizeof(counts) ? 0 : 1);
+	}
+	close(pipefd[1]);
+	if (pid > 0 && read(pipefd[0], counts, sizeof(counts)) == sizeof(counts)) {
+		checks = counts[0];
+		failures = counts[1];
+		close(pipefd[0]);
+		waitpid(pid, &status, 0);
+		return;
+	}
+	close(pipefd[0]);
+	status = 0;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	check(false, name, "the child reported nothing (%s %d)",
+	      WIFSIGNALED(status) ? "signal" : "exit status",
+	      WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
 int main(void)
 {
 	struct kfd_device *dev;
@@ -683,8 +724,8 @@ int main(void)
 	test_fork(dev);
 	kfd_device_close(dev);
 	check(tasks() == 1, "close stops and joins every engine", "%d threads", tasks());
-	test_fault();
-	test_xnack_on();
+	in_child(test_fault, "a VM fault, in a KFD process of its own");
+	in_child(test_xnack_on, "XNACK on, in a KFD process of its own");
 	check(tasks() == 1, "no engine thread left at the end", "%d threads", tasks());
 	printf("1..%u\n", checks);
 	return failures ? 1 : 0;
