@@ -484,6 +484,7 @@ static void migrate_file_backed_range(void)
  */
 static void read_only_range(void)
 {
+	kfd_expect_vm_fault();	/* the child's SDMA write into the read-only page */
 	igt_fork(child, 1) {
 		struct kfd_device *dev = kfd_test_child_open();
 		struct kfd_sdma_queue *q = kfd_sdma_queue_create(dev, &dev->gpus[0], 0);

@@ -608,9 +608,20 @@ static int best_restore(const struct svm_range *r, unsigned int gpu)
 		return (int)gpu;
 	if (r->preferred_loc == KFD_IOCTL_SVM_LOCATION_SYSMEM)
 		return VDEV_KFD_SYSMEM;
-	if (r->access & (1u << gpu))
-		return (int)gpu;
+	/*
+	 * The kernel would answer this GPU here (the range's access bit):
+	 * every first GPU touch of anonymous memory (but the heap's and the
+	 * stack's, which it prefers in system memory) moves it to VRAM.  vdev
+	 * migrates on a fault only where the range asked for this GPU, as it
+	 * does for xe (README, "What vdev does not model"): emulated VRAM is
+	 * PROT_NONE in /proc/self/maps, which would misstate the CPU mapping
+	 * to every test that reads it, and moving a fault's chunk can take
+	 * vdev's own memory of a merged VMA along.  Pages already in some
+	 * GPU's VRAM still come to this one, as the kernel moves them.
+	 */
 	loc = vdev_kfd_vram_loc(r->start, r->last);
+	if (r->access & (1u << gpu))
+		return loc >= 0 ? (int)gpu : VDEV_KFD_SYSMEM;
 	return loc == (int)gpu ? loc : VDEV_KFD_SYSMEM;
 }
 

@@ -119,6 +119,9 @@ static int set_xnack(struct kfd_priv *p)
 
 	if ((ret = __kfd_xnack_query(p->kdev->fd, &p->xnack_at_open)))
 		return ret;
+	/* A second handle of the process finds the mode set (and -EBUSY to set it). */
+	if (p->xnack_at_open == p->xnack)
+		return 0;
 	ret = __kfd_xnack_set(p->kdev->fd, p->xnack);
 	if (ret == -EPERM) {
 		svm_dev_set_unsupported("GPU 0x%x cannot run with XNACK %s (SET_XNACK_MODE: EPERM)",
@@ -366,6 +369,7 @@ static int access_in_child(struct svm_dev *dev, enum access_kind kind, void *dst
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
+	kfd_expect_vm_fault();	/* the child's, when its kernel refuses */
 	pid = fork();
 	if (pid < 0) {
 		ret = -errno;

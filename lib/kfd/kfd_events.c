@@ -160,3 +160,8 @@ int __kfd_event_wait_memory_fault(struct kfd_event *ev, uint32_t timeout_ms, uin
 		*fault = data.memory_exception_data;
 	return 0;
 }
+
+void kfd_expect_vm_fault(void)
+{
+	igt_emit_ignore_dmesg_regex(KFD_VM_FAULT_DMESG_REGEX);
+}
