@@ -467,8 +467,9 @@ static void overcommit(uint64_t chunk, uint64_t n)
 
 /**
  * SUBTEST: vram-overcommit-%s
- * Description: 512 MiB ranges prefetched to VRAM, VRAM + 1 GiB in all, are
- *   all registered (KFD evicts SVM ranges to system memory) (kfdtest:
+ * Description: 512 MiB ranges (at most a quarter of VRAM) prefetched to
+ *   VRAM, VRAM + 1 GiB in all (+ VRAM when that is smaller), are all
+ *   registered (KFD evicts SVM ranges to system memory) (kfdtest:
  *   KFDSVMRangeTest.VramOvercommitTest), in %arg[1]
  *
  * arg[1]:
@@ -477,14 +478,16 @@ static void overcommit(uint64_t chunk, uint64_t n)
  */
 static void vram_overcommit(void)
 {
-	uint64_t chunk = 512 * SZ_1M;
+	uint64_t chunk = min_u64(512 * SZ_1M, align_up(kctx.vram[0] / 4, SZ_2M));
+	uint64_t total = kctx.vram[0] + kfd_test_overcommit(kctx.vram[0]);
 
-	overcommit(chunk, (kctx.vram[0] + SZ_1G + chunk - 1) / chunk);
+	overcommit(chunk, (total + chunk - 1) / chunk);
 }
 
 /**
  * SUBTEST: vram-overcommit-giant-range-%s
- * Description: One range of VRAM + 1 GiB prefetched to VRAM is registered
+ * Description: One range of VRAM + 1 GiB (+ VRAM when that is smaller)
+ *   prefetched to VRAM is registered
  *   (KFD splits it internally) (kfdtest:
  *   KFDSVMRangeTest.VramOvercommitGiantRangeTest), in %arg[1]
  *
@@ -494,7 +497,7 @@ static void vram_overcommit(void)
  */
 static void vram_overcommit_giant_range(void)
 {
-	overcommit(align_up(kctx.vram[0], SZ_2M) + SZ_1G, 1);
+	overcommit(align_up(kctx.vram[0], SZ_2M) + kfd_test_overcommit(kctx.vram[0]), 1);
 }
 
 /**

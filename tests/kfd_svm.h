@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 #include "kfd/kfd_device.h"
 
 struct kfd_sdma_queue;
@@ -79,4 +81,15 @@ static inline uint64_t align_up(uint64_t v, uint64_t a)
 static inline uint64_t align_down(uint64_t v, uint64_t a)
 {
 	return v & ~(a - 1);
+}
+
+/*
+ * How far the overcommit cases go beyond VRAM: kfdtest's 1 GiB, but at
+ * most the VRAM size itself, which still leaves half of what was asked
+ * for to eviction, and keeps a small VRAM (vdev's 64 MiB) from moving a
+ * gigabyte per case.  Every GPU with 1 GiB of VRAM or more gets kfdtest's.
+ */
+static inline uint64_t kfd_test_overcommit(uint64_t vram)
+{
+	return min_u64(SZ_1G, align_up(vram, SZ_2M));
 }

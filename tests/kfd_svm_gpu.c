@@ -284,7 +284,7 @@ static void migrate_access_in_place(void)
 
 /**
  * SUBTEST: migrate-granularity
- * Description: 16384 pages; for each granularity from 14 down to 0:
+ * Description: 16384 pages (at most half of VRAM); for each granularity from 14 down to 0:
  *   prefetch to VRAM, set the granularity, GPU copy in, CPU read-back
  *   (migrating back in granularity-sized pieces) (kfdtest:
  *   KFDSVMRangeTest.MigrateGranularityTest)
@@ -292,7 +292,7 @@ static void migrate_access_in_place(void)
 static void migrate_granularity(void)
 {
 	struct kfd_sdma_queue *q = kfd_test_queue(kctx.dev, kctx.gpu);
-	uint64_t size = 16384 * kctx.page;
+	uint64_t size = min_u64(16384 * kctx.page, align_down(kctx.vram[0] / 2, SZ_2M));
 	uint32_t *src = svm_buf(size, 0), *buf = svm_buf(size, 0);
 
 	for (int g = 14; g >= 0; g--) {
@@ -687,7 +687,7 @@ static uint64_t mem_available(void)
 	return (uint64_t)kb << 10;
 }
 
-/* Each process's share: together they exceed VRAM by 1 GiB, in 64 MiB ranges. */
+/* Each process's share: together they exceed VRAM by 1 GiB (or by VRAM, if less), in 64 MiB ranges. */
 static uint64_t evict_share(void)
 {
 	uint64_t vram = kctx.vram[0];
@@ -695,7 +695,7 @@ static uint64_t evict_share(void)
 	igt_require_f(mem_available() > vram + 2 * SZ_1G,
 		      "RAM short: %" PRIu64 " MiB available, evicting %" PRIu64 " MiB of VRAM needs more\n",
 		      mem_available() >> 20, vram >> 20);
-	return align_up((vram + SZ_1G) / EVICT_PROCESSES, 64 * SZ_1M);
+	return align_up((vram + kfd_test_overcommit(vram)) / EVICT_PROCESSES, 64 * SZ_1M);
 }
 
 /**
