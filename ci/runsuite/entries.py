@@ -49,9 +49,10 @@ def dynamic_entries(parent, sub_out, sub_err, classified, end, parent_running, v
 
 def job_entries(job, out, err, dmesg_text, end):
     """results.json "tests" entries produced by one job."""
-    classified = classify_dmesg(own_records(parse_kmsg(dmesg_text)))
     version = igt_version(out)
     out_secs = split_sections(lines_of(out), STARTING_SUBTEST, SUBTEST_RESULT)
+    own = {(job.binary, sec.name) for sec in out_secs} | {(job.binary, job.subtest)}
+    classified = classify_dmesg(own_records(parse_kmsg(dmesg_text)), own=own)
     if not out_secs:            # simple test, or nothing ran: decide by exit code
         return {job.name: entry_for(None, end, out, err, classified, end.elapsed, version,
                                     running_at_end=True, started=False)}

@@ -81,12 +81,26 @@ def own_records(records, run_id=VDEV_RUN_ID):
     return [r for r in records if ours(r)]
 
 
-def classify_dmesg(records, warn_level=DMESG_WARN_LEVEL):
+def starts_own_subtest(msg, own):
+    """Whether @msg is a "[IGT] BIN: starting subtest NAME" marker of the job
+    (@own: the (binary, subtest) pairs it ran; None: any marker counts)."""
+    at = msg.find(KMSG_SUBTEST_START)
+    if at < 0:
+        return False
+    if own is None:
+        return True
+    binary = msg[:at].rsplit("[IGT] ", 1)[-1]
+    return (binary, msg[at + len(KMSG_SUBTEST_START):].strip()) in own
+
+
+def classify_dmesg(records, warn_level=DMESG_WARN_LEVEL, own=None):
     """[(record, is_warning)] honouring "[IGT] add ignored dmesg regex:" markers,
-    which hold until the next subtest start, and the target's BENIGN_DMESG."""
+    which hold until the job's next subtest start, and the target's
+    BENIGN_DMESG.  /dev/kmsg is the machine's: a start marker of another
+    program's subtest (a run beside this one) ends nothing here."""
     ignored, out = [], []
     for rec in records:
-        if KMSG_SUBTEST_START in rec.msg:
+        if starts_own_subtest(rec.msg, own):
             ignored = []
         marker = rec.msg.find(KMSG_IGNORE_REGEX)
         if marker >= 0:
