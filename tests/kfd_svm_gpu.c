@@ -585,6 +585,46 @@ static void hmm_profiling_event(void)
 }
 
 /**
+ * SUBTEST: gpu-fault-migrates-chunk
+ * Description: With XNACK on, a GPU write fault on one page of a 64-page
+ *   range that prefers the GPU, granularity 2 (4 pages), migrates that
+ *   page's 4-page chunk (aligned in the address space) to VRAM, not the
+ *   whole range, so one MIGRATE_START with trigger PAGEFAULT_GPU at the
+ *   chunk's first page, 4 pages long; the
+ *   data is right afterwards.  Guards "drm/amdkfd: Use partial
+ *   migrations/mapping for GPU/CPU page faults in SVM" (before it, a fault
+ *   migrated the whole range); skips with XNACK off, where GPU faults are
+ *   not retried
+ */
+static void gpu_fault_migrates_chunk(void)
+{
+	struct kfd_sdma_queue *q;
+	struct kfd_smi *smi;
+	uint64_t pg = kctx.page, size = 64 * pg;
+	uint32_t *p;
+	struct kfd_smi_msg ev;
+
+	igt_require_f(kctx.xnack, "GPU faults are retried (and migrate) with XNACK on only\n");
+	q = kfd_test_queue(kctx.dev, kctx.gpu);
+	smi = kfd_test_smi(kctx.dev, kctx.gpu);
+	p = svm_buf(size, 0);
+	fill(p, size, 0x1000);
+	kfd_svm_set1(kctx.fd, p, size, KFD_IOCTL_SVM_ATTR_PREFERRED_LOC, gpu_id());
+	kfd_svm_set_granularity(kctx.fd, p, size, 2);
+	kfd_sdma_fill(q, (uintptr_t)p + 10 * pg, 0xfeedf00d, pg);
+	ev = smi_expect(smi, KFD_SMI_EVENT_MIGRATE_START, "GPU fault");
+	igt_assert_eq(ev.trigger, KFD_MIGRATE_TRIGGER_PAGEFAULT_GPU);
+	/* Chunks are aligned in the address space, not in the range. */
+	igt_assert_f(ev.addr == (((uintptr_t)p / pg + 10) & ~3ull) && ev.size == 4,
+		     "the fault migrated %" PRIu64 " pages from page %" PRId64 " of the range, "
+		     "expected the 4-page chunk of page 10, from page %" PRId64 "\n",
+		     (uint64_t)ev.size, (int64_t)(ev.addr - (uintptr_t)p / pg),
+		     (int64_t)((((uintptr_t)p / pg + 10) & ~3ull) - (uintptr_t)p / pg));
+	check_value(p + 10 * pg / 4, pg, 0xfeedf00d, "the GPU's fill");
+	check(p, 10 * pg, 0x1000, "the pages before it");
+}
+
+/**
  * SUBTEST: smi-migrate
  * Description: A prefetch to VRAM emits MIGRATE_START and MIGRATE_END from
  *   system memory (0) to the GPU, trigger PREFETCH, error code 0 where the
@@ -791,6 +831,8 @@ const struct kfd_svm_case kfd_svm_gpu_cases[] = {
 	{ .name = "read-only-range", .run = read_only_range, .needs = NEEDS_DGPU },
 	{ .name = "hmm-profiling-event", .run = hmm_profiling_event, .needs = NEEDS_SMI | NEEDS_DGPU },
 	{ .name = "prefault-partial-range", .run = prefault_partial_range, .needs = NEEDS_VRAM },
+	{ .name = "gpu-fault-migrates-chunk", .run = gpu_fault_migrates_chunk,
+	  .needs = NEEDS_SMI | NEEDS_VRAM },
 	{ .name = "smi-migrate", .run = smi_migrate, .needs = NEEDS_SMI | NEEDS_VRAM },
 	{ .name = "smi-evict-restore", .run = smi_evict_restore, .needs = NEEDS_SMI },
 	{ .name = "smi-unmap", .run = smi_unmap, .needs = NEEDS_SMI },

@@ -28,11 +28,14 @@
 #define VDEV_KFD_PAGE_SIZE (1ull << VDEV_KFD_PAGE_SHIFT)
 
 /*
- * The minor GET_VERSION reports.  6.17 is 1.18; 1.19 (CREATE_PROCESS) to
- * 1.23 were posted in 2025-2026.  Not verified against 7.3.4's
- * kfd_ioctl.h (not unpacked yet): one constant to correct then.
+ * The minor GET_VERSION reports: 6.12's, 1.17, the kernel vdev's amdkfd
+ * checks, dispatch (AMDKFD_COMMAND_END 0x27) and SMI formats are written
+ * from.  7.3.4 is 1.23 (1.18 set_memory_policy's misc_process_flag, 1.19
+ * CREATE_PROCESS, 1.20 the expert-scheduling trap handler, 1.21 the LDS
+ * out-of-range debug flag, 1.22 the AQL metadata ring, 1.23 PROFILER at
+ * 0x28), none of which vdev serves.
  */
-#define VDEV_KFD_MINOR_VERSION 20
+#define VDEV_KFD_MINOR_VERSION 17
 
 /* A GPU node of the topology (vdev/run writes the same values to sysfs). */
 struct vdev_kfd_gpu {
