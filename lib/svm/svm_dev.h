@@ -3,10 +3,9 @@
  * svm_dev: the backend-neutral view of a device that shares the CPU's
  * virtual address space, and the contract every backend keeps.  Scenarios
  * (svm_catalog.h) are written once against it; each backend fills in an ops
- * table: lib/hmm (the kernel's test_hmm device), lib/xe and lib/vgpu (our
- * virtual SVM GPU on the real drm_gpusvm) today; amdkfd and amdgpu's
- * drm_gpusvm port are to come (lib/kfd has the driver library, no backend
- * yet; no lib/amdgpu).
+ * table: lib/hmm (the kernel's test_hmm device), lib/xe, lib/vgpu (our
+ * virtual SVM GPU on the real drm_gpusvm) and lib/kfd (amdkfd, XNACK off
+ * and on) today; amdgpu's drm_gpusvm port is to come (no lib/amdgpu).
  * docs/adding-a-backend.md walks through adding one.
  *
  * Addresses are CPU virtual addresses of the calling process.  "GPU" means
