@@ -131,8 +131,13 @@ void vdev_kfd_kmsg(int level, const char *fmt, ...) __attribute__((format(printf
 
 /* ---- SMI events (kfd_smi.c); kfd_lock held ---- */
 
-/* AMDKFD_IOC_SMI_EVENTS {gpuid, anon_fd out}. */
+/* AMDKFD_IOC_SMI_EVENTS {gpuid, anon_fd out}; the first client starts the pump. */
 long vdev_kfd_smi_events(void *data);
+/*
+ * The program is closing @fd: if it is an SMI client's, the client goes,
+ * and with the last one the pump (joined: drops kfd_lock while it waits).
+ */
+void vdev_kfd_smi_close(int fd);
 /* ktime_get_boottime_ns() */
 int64_t vdev_kfd_smi_now(void);
 /*

@@ -251,8 +251,11 @@ void vdev_kfd_close(int fd)
 		if (locked)
 			release_if_last(&was);
 	}
-	if (locked)
+	/* Interrupted inside vdev: the pump finds a closed SMI fd by itself. */
+	if (locked) {
+		vdev_kfd_smi_close(fd);
 		pthread_mutex_unlock(&kfd_lock);
+	}
 }
 
 void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end)
