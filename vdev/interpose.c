@@ -479,21 +479,33 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 	return new_addr;
 }
 
+/* Pages that go (or may go) and a changed protection: the MMU notifier's invalidation too. */
 int madvise(void *addr, size_t len, int advice)
 {
+	bool drops = advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE;
+	int ret;
+
 	if (!real_madvise)
 		resolve();
-	if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE)
+	if (drops)
 		vdev_range_release((uintptr_t)addr, len, false);
-	return real_madvise(addr, len, advice);
+	ret = real_madvise(addr, len, advice);
+	if (!ret && drops)
+		vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, true);
+	return ret;
 }
 
 int mprotect(void *addr, size_t len, int prot)
 {
+	int ret;
+
 	if (!real_mprotect)
 		resolve();
 	vdev_range_release((uintptr_t)addr, len, true);
-	return real_mprotect(addr, len, prot);
+	ret = real_mprotect(addr, len, prot);
+	if (!ret)
+		vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, false);
+	return ret;
 }
 
 /* Our SIGSEGV handler stays first; the program's runs for faults not ours. */

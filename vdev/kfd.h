@@ -73,6 +73,8 @@ long vdev_kfd_ioctl(int fd, unsigned long request, void *arg);
 void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 /* The program unmapped [start, end): the MMU notifier's work. */
 void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end);
+/* The program changed the protection of [start, end) or dropped its pages (@dropped). */
+void vdev_kfd_cpu_invalidated(uint64_t start, uint64_t end, bool dropped);
 
 /* ---- presets (kfd_preset.c) ---- */
 
@@ -100,6 +102,12 @@ extern struct vdev_kfd_process vdev_kfd_proc;
 long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
 		  struct kfd_ioctl_svm_attribute *attrs);
 void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
+/*
+ * The MMU notifier's invalidation of [start, end) (bytes) other than an
+ * unmap: mprotect, or a madvise that dropped the pages (@dropped: their
+ * VRAM copies are gone too).
+ */
+void vdev_kfd_svm_invalidate(uint64_t start, uint64_t end, bool dropped);
 
 /*
  * What GPU @gpu (an index) may do at [va, va + len) through its SVM

@@ -269,6 +269,17 @@ void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end)
 	pthread_mutex_unlock(&kfd_lock);
 }
 
+void vdev_kfd_cpu_invalidated(uint64_t start, uint64_t end, bool dropped)
+{
+	if (!vdev_kfd || start >= end)
+		return;
+	if (pthread_mutex_lock(&kfd_lock))
+		return;
+	if (vdev_kfd_proc.pid == getpid())
+		vdev_kfd_svm_invalidate(start, end, dropped);
+	pthread_mutex_unlock(&kfd_lock);
+}
+
 /* ---- the ioctls ---- */
 
 static long get_version(void *data)
