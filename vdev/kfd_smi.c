@@ -206,7 +206,7 @@ void vdev_kfd_smi_close(int fd)
 /* The program exits: the pump ends before the state it reads goes away. */
 __attribute__((destructor)) static void pump_at_exit(void)
 {
-	if (!vdev_kfd)
+	if (!vdev_kfd || clients_pid != getpid() || !pump.running)
 		return;
 	vdev_kfd_lock();
 	pump_stop();
