@@ -447,6 +447,7 @@ int munmap(void *addr, size_t len)
 
 	if (!real_munmap)
 		resolve();
+	vdev_kfd_cpu_changing(1);
 	vdev_range_release((uintptr_t)addr, len, false);
 	if (vdev_preset && lock_entry()) {
 		vdev_cpu_unmapped(files, (uintptr_t)addr, (uintptr_t)addr + len);
@@ -455,6 +456,7 @@ int munmap(void *addr, size_t len)
 	ret = real_munmap(addr, len);
 	if (!ret)
 		vdev_kfd_cpu_unmapped((uintptr_t)addr, (uintptr_t)addr + len);
+	vdev_kfd_cpu_changing(-1);
 	return ret;
 }
 
@@ -469,6 +471,7 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 	if (flags & MREMAP_FIXED)
 		new_addr = va_arg(ap, void *);
 	va_end(ap);
+	vdev_kfd_cpu_changing(1);
 	vdev_range_release((uintptr_t)old, old_len, true);
 	new_addr = real_mremap(old, old_len, new_len, flags, new_addr);
 	/* What left the old place is unmapped there, for the MMU notifier. */
@@ -476,6 +479,7 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 		vdev_kfd_cpu_unmapped((uintptr_t)old, (uintptr_t)old + old_len);
 	else if (new_addr != MAP_FAILED && new_len < old_len)
 		vdev_kfd_cpu_unmapped((uintptr_t)old + new_len, (uintptr_t)old + old_len);
+	vdev_kfd_cpu_changing(-1);
 	return new_addr;
 }
 
@@ -487,11 +491,14 @@ int madvise(void *addr, size_t len, int advice)
 
 	if (!real_madvise)
 		resolve();
-	if (drops)
-		vdev_range_release((uintptr_t)addr, len, false);
+	if (!drops)
+		return real_madvise(addr, len, advice);
+	vdev_kfd_cpu_changing(1);
+	vdev_range_release((uintptr_t)addr, len, false);
 	ret = real_madvise(addr, len, advice);
-	if (!ret && drops)
+	if (!ret)
 		vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, true);
+	vdev_kfd_cpu_changing(-1);
 	return ret;
 }
 
@@ -501,10 +508,12 @@ int mprotect(void *addr, size_t len, int prot)
 
 	if (!real_mprotect)
 		resolve();
+	vdev_kfd_cpu_changing(1);
 	vdev_range_release((uintptr_t)addr, len, true);
 	ret = real_mprotect(addr, len, prot);
 	if (!ret)
 		vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, false);
+	vdev_kfd_cpu_changing(-1);
 	return ret;
 }
 

@@ -75,6 +75,12 @@ void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t o
 void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end);
 /* The program changed the protection of [start, end) or dropped its pages (@dropped). */
 void vdev_kfd_cpu_invalidated(uint64_t start, uint64_t end, bool dropped);
+/*
+ * +1 before residency lets go of pages for a munmap, mremap, mprotect or
+ * madvise, -1 once kfd was told (any lock or none held): in between no
+ * kfd entry or SMI pump takes those pages for CPU faults.
+ */
+void vdev_kfd_cpu_changing(int delta);
 
 /* ---- presets (kfd_preset.c) ---- */
 

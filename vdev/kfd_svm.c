@@ -808,10 +808,9 @@ void vdev_kfd_svm_invalidate(uint64_t start, uint64_t end, bool dropped)
 	uint64_t first = start >> VDEV_KFD_PAGE_SHIFT;
 	uint64_t last = ((end + VDEV_KFD_PAGE_SIZE - 1) >> VDEV_KFD_PAGE_SHIFT) - 1;
 
+	/* Pages residency brought back for an mprotect follow as a CPU fault later. */
 	if (dropped)
 		vdev_kfd_vram_forget(first, last);
-	/* Pages residency brought back for an mprotect follow as a CPU fault first. */
-	vdev_kfd_vram_sync();
 	range_evict(first, last, true, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY);
 	range_evict(first, last, false, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY);
 }
