@@ -447,6 +447,7 @@ int munmap(void *addr, size_t len)
 
 	if (!real_munmap)
 		resolve();
+	vdev_kfd_cpu_changing(1);
 	vdev_range_release((uintptr_t)addr, len, false);
 	if (vdev_preset && lock_entry()) {
 		vdev_cpu_unmapped(files, (uintptr_t)addr, (uintptr_t)addr + len);
@@ -455,6 +456,7 @@ int munmap(void *addr, size_t len)
 	ret = real_munmap(addr, len);
 	if (!ret)
 		vdev_kfd_cpu_unmapped((uintptr_t)addr, (uintptr_t)addr + len);
+	vdev_kfd_cpu_changing(-1);
 	return ret;
 }
 
@@ -469,6 +471,7 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 	if (flags & MREMAP_FIXED)
 		new_addr = va_arg(ap, void *);
 	va_end(ap);
+	vdev_kfd_cpu_changing(1);
 	vdev_range_release((uintptr_t)old, old_len, true);
 	new_addr = real_mremap(old, old_len, new_len, flags, new_addr);
 	/* What left the old place is unmapped there, for the MMU notifier. */
@@ -476,24 +479,42 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 		vdev_kfd_cpu_unmapped((uintptr_t)old, (uintptr_t)old + old_len);
 	else if (new_addr != MAP_FAILED && new_len < old_len)
 		vdev_kfd_cpu_unmapped((uintptr_t)old + new_len, (uintptr_t)old + old_len);
+	vdev_kfd_cpu_changing(-1);
 	return new_addr;
 }
 
+/* Pages that go (or may go) and a changed protection: the MMU notifier's invalidation too. */
 int madvise(void *addr, size_t len, int advice)
 {
+	bool drops = advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE;
+	int ret;
+
 	if (!real_madvise)
 		resolve();
-	if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE)
-		vdev_range_release((uintptr_t)addr, len, false);
-	return real_madvise(addr, len, advice);
+	if (!drops)
+		return real_madvise(addr, len, advice);
+	vdev_kfd_cpu_changing(1);
+	vdev_range_release((uintptr_t)addr, len, false);
+	ret = real_madvise(addr, len, advice);
+	if (!ret)
+		vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, true);
+	vdev_kfd_cpu_changing(-1);
+	return ret;
 }
 
 int mprotect(void *addr, size_t len, int prot)
 {
+	int ret;
+
 	if (!real_mprotect)
 		resolve();
+	vdev_kfd_cpu_changing(1);
 	vdev_range_release((uintptr_t)addr, len, true);
-	return real_mprotect(addr, len, prot);
+	ret = real_mprotect(addr, len, prot);
+	if (!ret)
+		vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, false);
+	vdev_kfd_cpu_changing(-1);
+	return ret;
 }
 
 /* Our SIGSEGV handler stays first; the program's runs for faults not ours. */

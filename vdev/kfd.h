@@ -76,6 +76,14 @@ long vdev_kfd_ioctl(int fd, unsigned long request, void *arg);
 void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 /* The program unmapped [start, end): the MMU notifier's work. */
 void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end);
+/* The program changed the protection of [start, end) or dropped its pages (@dropped). */
+void vdev_kfd_cpu_invalidated(uint64_t start, uint64_t end, bool dropped);
+/*
+ * +1 before residency lets go of pages for a munmap, mremap, mprotect or
+ * madvise, -1 once kfd was told (any lock or none held): in between no
+ * kfd entry or SMI pump takes those pages for CPU faults.
+ */
+void vdev_kfd_cpu_changing(int delta);
 
 /* ---- presets (kfd_preset.c) ---- */
 
@@ -103,6 +111,12 @@ extern struct vdev_kfd_process vdev_kfd_proc;
 long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
 		  struct kfd_ioctl_svm_attribute *attrs);
 void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
+/*
+ * The MMU notifier's invalidation of [start, end) (bytes) other than an
+ * unmap: mprotect, or a madvise that dropped the pages (@dropped: their
+ * VRAM copies are gone too).
+ */
+void vdev_kfd_svm_invalidate(uint64_t start, uint64_t end, bool dropped);
 
 /*
  * What GPU @gpu (an index) may do at [va, va + len) through its SVM
@@ -134,8 +148,13 @@ void vdev_kfd_kmsg(int level, const char *fmt, ...) __attribute__((format(printf
 
 /* ---- SMI events (kfd_smi.c); kfd_lock held ---- */
 
-/* AMDKFD_IOC_SMI_EVENTS {gpuid, anon_fd out}. */
+/* AMDKFD_IOC_SMI_EVENTS {gpuid, anon_fd out}; the first client starts the pump. */
 long vdev_kfd_smi_events(void *data);
+/*
+ * The program is closing @fd: if it is an SMI client's, the client goes,
+ * and with the last one the pump (joined: drops kfd_lock while it waits).
+ */
+void vdev_kfd_smi_close(int fd);
 /* ktime_get_boottime_ns() */
 int64_t vdev_kfd_smi_now(void);
 /*

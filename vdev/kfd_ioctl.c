@@ -251,8 +251,11 @@ void vdev_kfd_close(int fd)
 		if (locked)
 			release_if_last(&was);
 	}
-	if (locked)
+	/* Interrupted inside vdev: the pump finds a closed SMI fd by itself. */
+	if (locked) {
+		vdev_kfd_smi_close(fd);
 		pthread_mutex_unlock(&kfd_lock);
+	}
 }
 
 void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end)
@@ -263,6 +266,17 @@ void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end)
 		return;
 	if (vdev_kfd_proc.pid == getpid())
 		vdev_kfd_svm_unmap(start, end);
+	pthread_mutex_unlock(&kfd_lock);
+}
+
+void vdev_kfd_cpu_invalidated(uint64_t start, uint64_t end, bool dropped)
+{
+	if (!vdev_kfd || start >= end)
+		return;
+	if (pthread_mutex_lock(&kfd_lock))
+		return;
+	if (vdev_kfd_proc.pid == getpid())
+		vdev_kfd_svm_invalidate(start, end, dropped);
 	pthread_mutex_unlock(&kfd_lock);
 }
 

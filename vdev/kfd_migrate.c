@@ -42,6 +42,7 @@ static struct vrec *buckets[BUCKETS];
 static uint64_t used[VDEV_KFD_MAX_GPUS], num_live;
 static uint32_t last_seq;
 static unsigned long seen_moved_out;
+static int cpu_changing;		/* munmap & co. between residency and kfd */
 
 static bool recs_ready(void)
 {
@@ -417,6 +418,11 @@ static void cpu_fault(uint64_t page, int gpu, uint64_t *done_last)
 	vdev_kfd_svm_migrate_notify(lo, hi, false);
 }
 
+void vdev_kfd_cpu_changing(int delta)
+{
+	__atomic_add_fetch(&cpu_changing, delta, __ATOMIC_SEQ_CST);
+}
+
 void vdev_kfd_vram_sync(void)
 {
 	unsigned long moved_out = vdev_residency_moved_out();
@@ -425,6 +431,13 @@ void vdev_kfd_vram_sync(void)
 
 	_Static_assert(VDEV_KFD_MAX_GPUS <= 2, "the GPU index is one bit of a left page");
 	if (moved_out == seen_moved_out || !num_live)
+		return;
+	/*
+	 * A munmap (or mremap, mprotect, madvise) of another thread has let
+	 * residency drop or bring back pages that kfd has not been told of
+	 * yet: they are no CPU fault (or not yet known as one).  Later.
+	 */
+	if (__atomic_load_n(&cpu_changing, __ATOMIC_SEQ_CST))
 		return;
 	left = malloc(num_live * sizeof(*left));
 	if (!left)

@@ -20,6 +20,15 @@
  * (client->suser); vdev serves one process, whose events every client of
  * it sees, so only the suser flag is kept.  A fork child has its own vdev
  * state and its own clients.
+ *
+ * The pump: the kernel emits a CPU fault's MIGRATE lines from the fault
+ * itself, but residency's SIGSEGV handler may not take kfd_lock, so the
+ * rest of the fault (vdev_kfd_vram_sync) waits for a kfd entry.  While an
+ * SMI fd is open a thread checks every PUMP_PERIOD_NS whether a page left
+ * VRAM behind kfd's back and runs the sync then, so a program that only
+ * touches memory and polls its SMI fd sees the lines.  It ends when the
+ * last client goes (closed, or found dead by the pump) and at exit; a fork
+ * child has none.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -37,6 +46,7 @@
 #include "vdev.h"
 
 #define SMI_FIFO_SIZE 8192
+#define PUMP_PERIOD_NS 2000000
 
 struct smi_client {
 	unsigned int gpu;
@@ -54,11 +64,20 @@ struct smi_client {
 static struct smi_client *clients;
 static pid_t clients_pid;
 
+static struct {
+	pthread_t thread;
+	bool running;		/* started and not joined yet */
+	bool stop;		/* asked to end */
+	bool done;		/* it ended on its own: no client left */
+	unsigned long seen;	/* residency's moved-out count at the last sync */
+} pump;
+
 static struct smi_client **client_list(void)
 {
 	if (clients_pid != getpid()) {
-		/* The parent's clients (and descriptors) are the parent's. */
+		/* The parent's clients (and descriptors, and pump) are the parent's. */
 		clients = NULL;
+		pump.running = false;
 		clients_pid = getpid();
 	}
 	return &clients;
@@ -95,10 +114,109 @@ static void client_update_mask(struct smi_client *c)
 		}
 }
 
+/* Drops the clients whose program end is gone; whether any is left. */
+static bool prune_clients(void)
+{
+	struct smi_client **pp = client_list();
+
+	while (*pp) {
+		struct smi_client *c = *pp;
+
+		if (client_alive(c)) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		client_free(c);
+	}
+	return *client_list() != NULL;
+}
+
+static void *pump_main(void *arg)
+{
+	const struct timespec period = { 0, PUMP_PERIOD_NS };
+
+	(void)arg;
+	for (;;) {
+		unsigned long moved_out;
+
+		nanosleep(&period, NULL);
+		vdev_kfd_lock();
+		if (pump.stop || !prune_clients()) {
+			pump.done = true;
+			vdev_kfd_unlock();
+			return NULL;
+		}
+		moved_out = vdev_residency_moved_out();
+		if (moved_out != pump.seen && vdev_kfd_proc.pid == getpid()) {
+			pump.seen = moved_out;
+			vdev_kfd_vram_sync();
+		}
+		vdev_kfd_unlock();
+	}
+}
+
+/* Stops and joins the pump; drops kfd_lock while it waits. */
+static void pump_stop(void)
+{
+	client_list();
+	if (!pump.running)
+		return;
+	pump.stop = true;
+	vdev_kfd_unlock();
+	pthread_join(pump.thread, NULL);
+	vdev_kfd_lock();
+	pump.running = false;
+}
+
+/* A client came: the pump runs (again, if it ended on its own). */
+static int pump_start(void)
+{
+	int ret;
+
+	if (pump.running && !pump.done)
+		return 0;
+	pump_stop();
+	pump.stop = false;
+	pump.done = false;
+	pump.seen = vdev_residency_moved_out();
+	ret = vdev_thread_create(&pump.thread, pump_main, NULL);
+	pump.running = !ret;
+	return -ret;
+}
+
+void vdev_kfd_smi_close(int fd)
+{
+	struct smi_client **pp = client_list();
+
+	while (*pp) {
+		struct smi_client *c = *pp;
+
+		if (c->user_fd != fd || !client_alive(c)) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		client_free(c);
+	}
+	if (!*client_list())
+		pump_stop();
+}
+
+/* The program exits: the pump ends before the state it reads goes away. */
+__attribute__((destructor)) static void pump_at_exit(void)
+{
+	if (!vdev_kfd || clients_pid != getpid() || !pump.running)
+		return;
+	vdev_kfd_lock();
+	pump_stop();
+	vdev_kfd_unlock();
+}
+
 long vdev_kfd_smi_events(void *data)
 {
 	struct kfd_ioctl_smi_events_args *a = data;
-	int idx = vdev_kfd_gpuidx(a->gpuid), sv[2];
+	int idx = vdev_kfd_gpuidx(a->gpuid), sv[2], ret;
 	struct smi_client *c;
 	struct stat st;
 
@@ -128,6 +246,12 @@ long vdev_kfd_smi_events(void *data)
 	c->user_fd = sv[1];
 	c->ino = st.st_ino;
 	c->suser = geteuid() == 0;	/* capable(CAP_SYS_ADMIN), near enough */
+	ret = pump_start();
+	if (ret) {
+		client_free(c);
+		vdev_real_close(sv[1]);
+		return ret;
+	}
 	c->next = *client_list();
 	*client_list() = c;
 	a->anon_fd = (uint32_t)sv[1];

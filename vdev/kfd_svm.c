@@ -756,11 +756,13 @@ static void emit_unmap(unsigned int gpu, uint64_t first, uint64_t last, int trig
 }
 
 /*
- * svm_range_evict for MMU_NOTIFY_MIGRATE: the first eviction quiesces the
- * queues, the restore work resumes them once nothing is evicted (here when
- * the outermost migration is done); XNACK on, the GPUs' mappings go.
+ * svm_range_evict for an MMU notifier event other than UNMAP on [first,
+ * last]: XNACK off (or GPU_ALWAYS_MAPPED), a range a SET mapped counts as
+ * evicted: the first eviction quiesces the queues, the restore work
+ * resumes them once nothing is evicted (here when the outermost notifier
+ * is done, @before false); XNACK on, the GPUs' mappings go (@trigger).
  */
-void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before)
+static void range_evict(uint64_t first, uint64_t last, bool before, int trigger)
 {
 	bool evict = false;
 
@@ -776,7 +778,7 @@ void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before)
 		}
 		for (unsigned int g = 0; before && g < vdev_kfd->num_gpus; g++)
 			if (map_del(g, s, l))
-				emit_unmap(g, s, l, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY_MIGRATE);
+				emit_unmap(g, s, l, trigger);
 	}
 	if (!evict)
 		return;
@@ -786,6 +788,31 @@ void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before)
 	} else if (queues_evicted && !--queues_evicted) {
 		vdev_kfd_smi_queue_restore();
 	}
+}
+
+void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before)
+{
+	range_evict(first, last, before, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY_MIGRATE);
+}
+
+/*
+ * mprotect (MMU_NOTIFY_PROTECTION_VMA) or MADV_DONTNEED/FREE/REMOVE
+ * (MMU_NOTIFY_CLEAR): svm_range_evict with trigger MMU_NOTIFY.  XNACK off
+ * the restore work revalidates and resumes the queues at once; vdev does
+ * not model a failed revalidation (a range made PROT_NONE), which keeps
+ * the kernel's queues evicted and the restore rescheduled until the range
+ * is readable again.
+ */
+void vdev_kfd_svm_invalidate(uint64_t start, uint64_t end, bool dropped)
+{
+	uint64_t first = start >> VDEV_KFD_PAGE_SHIFT;
+	uint64_t last = ((end + VDEV_KFD_PAGE_SIZE - 1) >> VDEV_KFD_PAGE_SHIFT) - 1;
+
+	/* Pages residency brought back for an mprotect follow as a CPU fault later. */
+	if (dropped)
+		vdev_kfd_vram_forget(first, last);
+	range_evict(first, last, true, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY);
+	range_evict(first, last, false, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY);
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "vdev.h"
@@ -86,19 +87,50 @@ static void to_system(struct vpage *v)
 	drop(v);
 }
 
+static int anon_private_prot(uint64_t va);
+
+/*
+ * Whether the access that faulted at @va is allowed by now: another thread
+ * brought the page back (a migration to system memory, a fault of its
+ * own) between the fault and our taking res_lock.  Retrying it is then
+ * right; anything else is the program's fault.  A write needs the write
+ * bit of x86's page-fault error code; without it only a writable page is
+ * known to be stale.  res_lock held.
+ */
+static bool stale_fault(const siginfo_t *info, const void *uc, uint64_t va)
+{
+	int prot;
+	bool write = true;
+
+	if (info->si_code != SEGV_ACCERR || ours(va))
+		return false;
+	prot = anon_private_prot(va);
+	if (prot < 0)
+		return false;
+#ifdef REG_ERR
+	write = ((const ucontext_t *)uc)->uc_mcontext.gregs[REG_ERR] & 2;
+#else
+	(void)uc;
+#endif
+	return write ? (prot & PROT_WRITE) != 0 : (prot & PROT_READ) != 0;
+}
+
 static void on_segv(int sig, siginfo_t *info, void *uc)
 {
 	uint64_t va = (uintptr_t)info->si_addr & ~(PAGE - 1);
 	struct vpage *v;
+	bool retry = false;
 
 	pthread_mutex_lock(&res_lock);
 	v = ready ? lookup(va) : NULL;
 	if (v) {
 		to_system(v);
 		__atomic_add_fetch(&moved_out, 1, __ATOMIC_RELAXED);
+	} else if (ready) {
+		retry = stale_fault(info, uc, va);
 	}
 	pthread_mutex_unlock(&res_lock);
-	if (v)
+	if (v || retry)
 		return;
 	/* Not ours: whatever the program (or the default) would have done. */
 	if (next_segv.sa_flags & SA_SIGINFO)

@@ -178,6 +178,44 @@ static const struct kfd_smi_msg *smi_find(const struct smi *s, uint32_t id, int 
 	return NULL;
 }
 
+/* Drains until a line @id (with @trigger, if >= 0) came, for at most @ms. */
+static const struct kfd_smi_msg *smi_wait(struct smi *s, uint32_t id, int trigger, int ms)
+{
+	const struct kfd_smi_msg *m = NULL;
+	struct kfd_smi_msg got;
+	int ret;
+
+	s->n = s->bad = 0;
+	for (int waited = 0; !m && waited < ms; waited += 10) {
+		ret = kfd_smi_read_fd(s->fd, s->buf, sizeof(s->buf), &s->len, &got, 10);
+		if (ret == -ETIME)
+			continue;
+		if (ret) {
+			s->bad++;
+			continue;
+		}
+		if (s->n < MAX_MSGS)
+			s->msgs[s->n++] = got;
+		m = smi_find(s, id, trigger);
+	}
+	return m;
+}
+
+/* The threads of this process (/proc/self/status). */
+static int num_threads(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	int n = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static void check_migrate(const struct smi *s, const char *name, const void *addr, uint64_t pages,
 			  uint32_t from, uint32_t to, int trigger)
 {
@@ -591,6 +629,98 @@ static void test_two_gpus(void)
 	smi_drain(&smi0);
 }
 
+/*
+ * svm_migrate_to_ram emits from the CPU fault itself: with an SMI client
+ * open, vdev's pump brings the fault's chunk and lines with no kfd entry.
+ */
+static void test_smi_pump(void)
+{
+	const unsigned int n = 8;
+	char *p = map_aligned_2m(n);
+	const struct kfd_smi_msg *m;
+	bool data;
+
+	if (!gpus[0].vram) {
+		munmap(p, n * PAGE);
+		return;
+	}
+	memset(p, 0x6c, n * PAGE);
+	check(set1(p, n * PAGE, KFD_IOCTL_SVM_ATTR_PREFETCH_LOC, gpus[0].gpu_id) == 0 &&
+	      count_tile(p, n, 0) == n, "pump: prefetched", "%u of %u pages in VRAM",
+	      count_tile(p, n, 0), n);
+	smi_drain(&smi0);
+	data = p[3 * PAGE] == 0x6c;
+	m = smi_wait(&smi0, KFD_SMI_EVENT_MIGRATE_END, KFD_MIGRATE_TRIGGER_PAGEFAULT_CPU, 2000);
+	check(m && m->addr == pg(p) && m->size == n && m->from == gpus[0].gpu_id && m->to == 0,
+	      "pump: a CPU touch's MIGRATE lines come without an ioctl", "%s among %u lines",
+	      m ? "wrong fields" : "missing", smi0.n);
+	check(count_tile(p, n, -1) == n && data, "pump: the chunk followed", "%u of %u pages back",
+	      count_tile(p, n, -1), n);
+	munmap(p, n * PAGE);
+	smi_drain(&smi0);
+}
+
+/*
+ * mprotect and MADV_DONTNEED are the MMU notifier's invalidation
+ * (svm_range_evict): XNACK off a mapped range's queues are evicted and
+ * restored; XNACK on its GPU mappings go, trigger MMU_NOTIFY.
+ */
+static void test_invalidate(void)
+{
+	char *p = map_pages(4);
+	const struct kfd_smi_msg *ev, *rs, *um;
+	uint64_t fault = 0;
+
+	memset(p, 0x21, 4 * PAGE);
+	check(mprotect(p, 4 * PAGE, PROT_READ) == 0, "mprotect: no range", "failed");
+	smi_drain(&smi0);
+	check(!smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION, -1), "mprotect: no range, no eviction",
+	      "%u lines", smi0.n);
+	check(set1(p, 4 * PAGE, KFD_IOCTL_SVM_ATTR_ACCESS, gpus[0].gpu_id) == 0, "mprotect: SET ACCESS",
+	      "failed");
+	smi_drain(&smi0);
+	check(mprotect(p, 4 * PAGE, PROT_READ | PROT_WRITE) == 0, "mprotect: mapped range", "failed");
+	smi_drain(&smi0);
+	ev = smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION, KFD_QUEUE_EVICTION_TRIGGER_SVM);
+	rs = smi_find(&smi0, KFD_SMI_EVENT_QUEUE_RESTORE, -1);
+	check(ev && rs && ev->node == gpus[0].gpu_id && rs->ns >= ev->ns,
+	      "mprotect: xnack off, the queues are evicted (SVM) and restored", "%s among %u lines",
+	      ev && rs ? "wrong order" : "missing", smi0.n);
+	check(access_gpu(0, p, true, &fault) == 0, "mprotect: xnack off, still mapped after the restore",
+	      "fault %#lx", (unsigned long)fault);
+	check(madvise(p + PAGE, PAGE, MADV_DONTNEED) == 0, "MADV_DONTNEED: mapped range", "failed");
+	smi_drain(&smi0);
+	check(smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION, KFD_QUEUE_EVICTION_TRIGGER_SVM) &&
+	      smi_find(&smi0, KFD_SMI_EVENT_QUEUE_RESTORE, -1),
+	      "MADV_DONTNEED: xnack off, the queues are evicted and restored", "%u lines", smi0.n);
+	munmap(p, 4 * PAGE);
+	smi_drain(&smi0);
+	if (!xnack_ok)
+		return;
+
+	p = map_pages(4);
+	memset(p, 0x22, 4 * PAGE);
+	check(__kfd_xnack_set(kfd, true) == 0 &&
+	      set1(p, 4 * PAGE, KFD_IOCTL_SVM_ATTR_ACCESS_IN_PLACE, gpus[0].gpu_id) == 0 &&
+	      access_gpu(0, p + 2 * PAGE, false, &fault) == 0, "mprotect: xnack on, a retry fault maps",
+	      "fault %#lx", (unsigned long)fault);
+	smi_drain(&smi0);
+	check(mprotect(p, 4 * PAGE, PROT_READ) == 0, "mprotect: xnack on", "failed");
+	smi_drain(&smi0);
+	um = smi_find(&smi0, KFD_SMI_EVENT_UNMAP_FROM_GPU, KFD_SVM_UNMAP_TRIGGER_MMU_NOTIFY);
+	check(um && um->node == gpus[0].gpu_id && um->addr >= pg(p) &&
+	      um->addr + um->size <= pg(p) + 4 && !smi_find(&smi0, KFD_SMI_EVENT_QUEUE_EVICTION, -1),
+	      "mprotect: xnack on, UNMAP_FROM_GPU (MMU_NOTIFY), no eviction", "%s among %u lines",
+	      um ? "wrong fields" : "missing", smi0.n);
+	smi_drain(&smi0);
+	check(access_gpu(0, p + 2 * PAGE, false, &fault) == 0 &&
+	      (smi_drain(&smi0), smi_find(&smi0, KFD_SMI_EVENT_PAGE_FAULT_START, -1)),
+	      "mprotect: xnack on, the GPU faults again", "%u lines", smi0.n);
+	__kfd_xnack_set(kfd, false);
+	munmap(p, 4 * PAGE);
+	smi_drain(&smi0);
+}
+
 /* The fifo holds 8 KiB; what does not fit is dropped; a zero mask gets nothing. */
 static void test_smi_fifo(void)
 {
@@ -630,8 +760,11 @@ static void test_smi_fifo(void)
 
 int main(void)
 {
+	int threads;
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bring_up();
+	threads = num_threads();
 	test_smi_open();
 	test_prefetch();
 	test_partial_munmap();
@@ -641,7 +774,11 @@ int main(void)
 	test_gate_xnack_on();
 	test_two_gpus();
 	test_smi_fifo();
+	test_smi_pump();
+	test_invalidate();
 	close(smi0.fd);
+	check(num_threads() == threads, "SMI: the pump ends with the last client", "%d threads, %d before",
+	      num_threads(), threads);
 	close(kfd);
 	for (unsigned int i = 0; i < num_gpus; i++)
 		close(gpus[i].render_fd);
