@@ -126,7 +126,12 @@ struct kfd_ioctl_acquire_vm_args {
  * the register BAR than the 4K it remapped.
  */
 #define KFD_IOC_ALLOC_MEM_FLAGS_MMIO_REMAP	(1 << 4)
-#define KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE	(1 << 31)
+/*
+ * Bit 31 as the kernel's int-typed (1 << 31) has it (INT_MIN, so the ABI
+ * check's values match), written without shifting into the sign bit,
+ * which is undefined and which UBSan reports at every use.
+ */
+#define KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE	(-0x7fffffff - 1)
 #define KFD_IOC_ALLOC_MEM_FLAGS_EXECUTABLE	(1 << 30)
 #define KFD_IOC_ALLOC_MEM_FLAGS_PUBLIC		(1 << 29)
 #define KFD_IOC_ALLOC_MEM_FLAGS_NO_SUBSTITUTE	(1 << 28)
