@@ -314,7 +314,10 @@ void vdev_kfd_vm_fault(unsigned int gpu, uint64_t va, bool write, int err);
 
 /* The SDMA engine of a queue (kfd_sdma_exec.c). */
 struct vdev_kfd_queue;
-/* Starts the queue's engine thread; -errno. */
+/*
+ * Starts the queue's engine thread, first allocating its buffers (q->dw,
+ * q->bounce: the queue's owner frees them); -errno.
+ */
 int vdev_kfd_engine_start(struct vdev_kfd_queue *q);
 /* Stops and joins it; drops kfd_lock while it waits. */
 void vdev_kfd_engine_stop(struct vdev_kfd_queue *q);
@@ -332,7 +335,14 @@ struct vdev_kfd_queue {
 	bool stop;			/* the engine must end */
 	bool hung;			/* an unknown packet stopped it */
 	bool has_thread;
+	bool parked;			/* stopped for a fork, restarts after it */
 	pthread_t thread;
+	/*
+	 * The engine's packet and copy buffers: here, not on its thread's
+	 * stack, so that a fork child (which has no such thread) frees them.
+	 */
+	uint32_t *dw;			/* ring_size bytes */
+	char *bounce;			/* one copy chunk */
 	struct vdev_kfd_queue *next;
 };
 
@@ -349,5 +359,18 @@ int vdev_kfd_cond_wait(pthread_cond_t *cond, const struct timespec *deadline);
  * (no engine thread of the parent exists in the child).
  */
 void vdev_kfd_queues_release(void);
+
+/*
+ * Around fork() (kfd_lock held): the process's vdev threads (SDMA engines,
+ * the SMI pump) stop before and, in the parent, start again after, so
+ * that no thread is caught inside a lock the child would inherit taken
+ * (the C library's, the sanitizer runtime's allocator) and the child's
+ * leak check lists no thread of its parent's.  Park drops kfd_lock while
+ * it joins.
+ */
+void vdev_kfd_queues_park(void);
+void vdev_kfd_queues_unpark(void);
+void vdev_kfd_smi_park(void);
+void vdev_kfd_smi_unpark(void);
 void vdev_kfd_events_release(void);
 void vdev_kfd_bos_release(void);

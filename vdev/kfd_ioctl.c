@@ -49,15 +49,20 @@ int vdev_kfd_cond_wait(pthread_cond_t *cond, const struct timespec *deadline)
  * A fork while an SDMA engine holds kfd_lock would leave the child's copy
  * locked by a thread it does not have: fork waits for the lock, and the
  * child starts with a fresh one (an error-checking mutex cannot be
- * unlocked by the child's thread, whose id differs).
+ * unlocked by the child's thread, whose id differs).  The engines and the
+ * SMI pump are parked meanwhile (see vdev_kfd_queues_park).
  */
 static void fork_prepare(void)
 {
 	pthread_mutex_lock(&kfd_lock);
+	vdev_kfd_queues_park();
+	vdev_kfd_smi_park();
 }
 
 static void fork_parent(void)
 {
+	vdev_kfd_smi_unpark();
+	vdev_kfd_queues_unpark();
 	pthread_mutex_unlock(&kfd_lock);
 }
 

@@ -35,14 +35,25 @@ static struct {
 	struct vdev_kfd_queue *queues;
 } qs;
 
-/* A fork child has no queues: its parent's engines are not in it. */
+/* The queue and its engine's buffers. */
+static void queue_free(struct vdev_kfd_queue *q)
+{
+	free(q->dw);
+	free(q->bounce);
+	free(q);
+}
+
+/*
+ * A fork child has no queues: its parent's engines are not in it.  The
+ * inherited copies go, engine buffers too (no thread to join here).
+ */
 static void own(void)
 {
 	if (qs.pid == getpid())
 		return;
 	for (struct vdev_kfd_queue *q = qs.queues, *next; qs.pid && q; q = next) {
 		next = q->next;
-		free(q);
+		queue_free(q);
 	}
 	qs.pid = getpid();
 	qs.queues = NULL;
@@ -190,7 +201,7 @@ long vdev_kfd_create_queue(void *data)
 	}
 	if (ret) {
 		release_buffers(q);
-		free(q);
+		queue_free(q);
 		return ret;
 	}
 	q->next = qs.queues;
@@ -214,7 +225,7 @@ static void queue_destroy(struct vdev_kfd_queue *q)
 	if (q->has_thread)
 		vdev_kfd_engine_stop(q);
 	release_buffers(q);
-	free(q);
+	queue_free(q);
 }
 
 long vdev_kfd_destroy_queue(void *data)
@@ -236,6 +247,38 @@ void vdev_kfd_queues_release(void)
 	while (qs.queues)
 		queue_destroy(qs.queues);
 	vdev_kfd_queues_evicted = false;
+}
+
+void vdev_kfd_queues_park(void)
+{
+	struct vdev_kfd_queue *q;
+
+	if (qs.pid != getpid())
+		return;		/* a child not yet owning: no thread of its own */
+	/* The join drops kfd_lock: the list is walked again after each. */
+	for (;;) {
+		for (q = qs.queues; q && !q->has_thread; q = q->next)
+			;
+		if (!q)
+			return;
+		q->parked = true;
+		vdev_kfd_engine_stop(q);
+	}
+}
+
+void vdev_kfd_queues_unpark(void)
+{
+	if (qs.pid != getpid())
+		return;
+	for (struct vdev_kfd_queue *q = qs.queues; q; q = q->next) {
+		if (!q->parked)
+			continue;
+		q->parked = false;
+		/* No thread to be had: the queue stays, idle, as a hung one would. */
+		if (vdev_kfd_engine_start(q))
+			vdev_kfd_kmsg(3, "amdgpu: vdev: queue %u: engine not restarted after fork\n",
+				      q->id);
+	}
 }
 
 /* The program exits: its engines stop before the memory they read goes away. */

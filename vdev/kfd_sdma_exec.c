@@ -345,13 +345,11 @@ static bool step(struct vdev_kfd_queue *q, uint32_t *dw, char *bounce)
 static void *engine(void *arg)
 {
 	struct vdev_kfd_queue *q = arg;
-	uint32_t *dw = malloc(q->ring_size);
-	char *bounce = malloc(CHUNK);
 	long idle_us = IDLE_MIN_US;
 
 	vdev_kfd_lock();
 	while (!q->stop) {
-		if (dw && bounce && runnable(q) && step(q, dw, bounce)) {
+		if (runnable(q) && step(q, q->dw, q->bounce)) {
 			idle_us = IDLE_MIN_US;
 			continue;
 		}
@@ -361,15 +359,22 @@ static void *engine(void *arg)
 		vdev_kfd_lock();
 	}
 	vdev_kfd_unlock();
-	free(dw);
-	free(bounce);
 	return NULL;
 }
 
 int vdev_kfd_engine_start(struct vdev_kfd_queue *q)
 {
-	int ret = vdev_thread_create(&q->thread, engine, q);
+	int ret;
 
+	/* The first start allocates; a restart after fork (parked) has them. */
+	if (!q->dw)
+		q->dw = malloc(q->ring_size);
+	if (!q->bounce)
+		q->bounce = malloc(CHUNK);
+	if (!q->dw || !q->bounce)
+		return -ENOMEM;
+	q->stop = false;
+	ret = vdev_thread_create(&q->thread, engine, q);
 	if (ret)
 		return -ret;
 	q->has_thread = true;

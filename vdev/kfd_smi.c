@@ -69,25 +69,36 @@ static struct {
 	bool running;		/* started and not joined yet */
 	bool stop;		/* asked to end */
 	bool done;		/* it ended on its own: no client left */
+	bool parked;		/* stopped for a fork, restarts after it */
 	unsigned long seen;	/* residency's moved-out count at the last sync */
 } pump;
-
-static struct smi_client **client_list(void)
-{
-	if (clients_pid != getpid()) {
-		/* The parent's clients (and descriptors, and pump) are the parent's. */
-		clients = NULL;
-		pump.running = false;
-		clients_pid = getpid();
-	}
-	return &clients;
-}
 
 static void client_free(struct smi_client *c)
 {
 	vdev_real_close(c->fd);
 	vdev_real_close(c->user_dup);
 	free(c);
+}
+
+static struct smi_client **client_list(void)
+{
+	if (clients_pid != getpid()) {
+		/*
+		 * A fork child: the parent's clients and pump are the parent's.
+		 * The inherited copies go, and vdev's descriptors of them with
+		 * them (the child's own after fork; the parent keeps its own).
+		 * The program's end (user_fd) is the program's to close.
+		 */
+		for (struct smi_client *c = clients, *next; clients_pid && c; c = next) {
+			next = c->next;
+			client_free(c);
+		}
+		clients = NULL;
+		pump.running = false;
+		pump.parked = false;
+		clients_pid = getpid();
+	}
+	return &clients;
 }
 
 /* Whether the program still holds its end under the number it was given. */
@@ -201,6 +212,28 @@ void vdev_kfd_smi_close(int fd)
 	}
 	if (!*client_list())
 		pump_stop();
+}
+
+void vdev_kfd_smi_park(void)
+{
+	bool was_running;
+
+	if (clients_pid != getpid() || !pump.running)
+		return;
+	was_running = !pump.done;
+	pump_stop();
+	pump.parked = was_running;
+}
+
+void vdev_kfd_smi_unpark(void)
+{
+	if (clients_pid != getpid() || !pump.parked)
+		return;
+	pump.parked = false;
+	/* As it was: pump.seen kept, so a move-out before the fork is still synced. */
+	pump.stop = false;
+	pump.done = false;
+	pump.running = !vdev_thread_create(&pump.thread, pump_main, NULL);
 }
 
 /* The program exits: the pump ends before the state it reads goes away. */

@@ -60,10 +60,22 @@ static uint32_t supported_gpus(void)
 static struct svm_range **list(void)
 {
 	if (ranges_pid != getpid()) {
-		/* The parent's list belongs to the parent's KFD process. */
+		/*
+		 * A fork child: the inherited list is the parent's KFD
+		 * process's, a copy nothing else here points to.  It goes.
+		 */
+		for (struct svm_range *r = ranges, *next; ranges_pid && r; r = next) {
+			next = r->next;
+			free(r);
+		}
 		ranges = NULL;
-		for (unsigned int i = 0; i < VDEV_KFD_MAX_GPUS; i++)
+		for (unsigned int i = 0; i < VDEV_KFD_MAX_GPUS; i++) {
+			for (struct gpu_map *m = gpu_maps[i], *next; ranges_pid && m; m = next) {
+				next = m->next;
+				free(m);
+			}
 			gpu_maps[i] = NULL;
+		}
 		queues_evicted = 0;
 		ranges_pid = getpid();
 	}

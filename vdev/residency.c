@@ -146,6 +146,30 @@ static void on_segv(int sig, siginfo_t *info, void *uc)
 	}
 }
 
+/*
+ * A fork while another thread holds res_lock (a program thread in
+ * on_segv, an engine moving a page) would leave the child's copy taken by
+ * a thread the child does not have.  These handlers are registered before
+ * any other of vdev's (the earliest constructor), so this prepare runs
+ * last: the kfd and xe prepares park their threads, which may need
+ * res_lock, before it is taken; and the parent's release runs first,
+ * before those threads start again.
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&res_lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&res_lock);
+}
+
+__attribute__((constructor(101))) static void res_lock_atfork(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
 void vdev_residency_init(int (*real_sigaction)(int, const struct sigaction *, struct sigaction *))
 {
 	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO | SA_NODEFER };
