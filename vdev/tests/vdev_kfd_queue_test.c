@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "kfd/kfd_device.h"
 #include "kfd/kfd_events.h"
 #include "kfd/kfd_ioctl.h"
@@ -36,26 +37,6 @@
 #define TIMEOUT_MS 5000
 #define ENOTSUPP 524
 
-static unsigned int checks, failures;
-
-static bool check(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok) {
-		printf("ok %u - %s\n", checks, name);
-		return true;
-	}
-	failures++;
-	printf("not ok %u - %s: ", checks, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return false;
-}
 
 static bool check_ret(long got, long want, const char *name)
 {

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "uapi/igt_svm_drm_base.h"
 #include "uapi/kfd_svm_ioctl.h"
 
@@ -39,26 +40,6 @@ struct gpu {
 static struct gpu gpus[MAX_GPUS];
 static unsigned int num_gpus;
 static int kfd = -1;
-static unsigned int checks, failures;
-
-/* One check: @ok, named @name, with what was seen when it failed. */
-static bool check(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok) {
-		printf("ok %u - %s\n", checks, name);
-		return true;
-	}
-	failures++;
-	printf("not ok %u - %s: ", checks, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return false;
-}
 
 /* ioctl's result as 0 or -errno, and any other return value as is. */
 static long kioctl(int fd, unsigned long request, void *arg)
