@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "kfd/kfd_ioctl.h"
 #include "kfd/kfd_smi.h"
 #include "kfd/kfd_topology.h"
@@ -49,30 +50,11 @@ static unsigned int num_gpus;
 static bool xnack_ok;
 static int kfd = -1;
 static struct smi smi0;
-static unsigned int checks, failures;
 
 static int (*gate)(unsigned int gpu, uint64_t va, uint64_t len, bool write, uint64_t *fault_va);
 static void (*kfd_lock)(void), (*kfd_unlock)(void);
 static int (*page_tile)(uint64_t va);
 static uint64_t (*vram_used)(unsigned int gpu);
-
-static bool check(bool ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (ok) {
-		printf("ok %u - %s\n", checks, name);
-		return true;
-	}
-	failures++;
-	printf("not ok %u - %s: ", checks, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return false;
-}
 
 static uint64_t pg(const void *p)
 {
@@ -213,6 +195,21 @@ static int num_threads(void)
 			break;
 	if (f)
 		fclose(f);
+	return n;
+}
+
+/*
+ * The thread count once it is @want, or after 2 s: a joined thread can
+ * still be listed for a moment while the kernel reaps it.
+ */
+static int num_threads_settled(int want)
+{
+	int n = num_threads();
+
+	for (int i = 0; n != want && i < 2000; i++) {
+		usleep(1000);
+		n = num_threads();
+	}
 	return n;
 }
 
@@ -760,7 +757,7 @@ static void test_smi_fifo(void)
 
 int main(void)
 {
-	int threads;
+	int threads, n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bring_up();
@@ -777,8 +774,9 @@ int main(void)
 	test_smi_pump();
 	test_invalidate();
 	close(smi0.fd);
-	check(num_threads() == threads, "SMI: the pump ends with the last client", "%d threads, %d before",
-	      num_threads(), threads);
+	n = num_threads_settled(threads);
+	check(n == threads, "SMI: the pump ends with the last client", "%d threads, %d before", n,
+	      threads);
 	close(kfd);
 	for (unsigned int i = 0; i < num_gpus; i++)
 		close(gpus[i].render_fd);
