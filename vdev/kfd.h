@@ -47,24 +47,10 @@ struct vdev_kfd_gpu {
 	bool xnack_switchable;		/* KFD_SUPPORT_XNACK_PER_PROCESS or retry on */
 };
 
-/*
- * Which amdgpu SVM ioctl of the drm_gpusvm RFC (include/uapi/amdgpu_svm_drm.h)
- * the preset's render nodes answer, i.e. which kernel they pretend to be.
- */
-enum vdev_amdgpu_svm {
-	VDEV_AMDGPU_SVM_NONE,		/* 6.12: no amdgpu ioctl past SCHED (0x15) */
-	VDEV_AMDGPU_SVM_V1,		/* RFC v1 on 6.18: GEM_SVM at 0x1a, XNACK off only */
-	VDEV_AMDGPU_SVM_V8,		/* PATCH v8: PROC_OPTIONS 0x1a, GEM_SVM 0x1b, XNACK on only */
-	VDEV_AMDGPU_SVM_V8_OFF,		/* the same kernel, SVM not enabled: GEM_SVM is EOPNOTSUPP */
-};
-
 struct vdev_kfd_preset {
 	unsigned int num_gpus;
 	struct vdev_kfd_gpu gpus[VDEV_KFD_MAX_GPUS];
 	bool xnack_default;		/* the mode a new process starts in */
-	enum vdev_amdgpu_svm amdgpu_svm;
-	unsigned int drm_minor;		/* amdgpu's KMS_DRIVER_MINOR: 61 (6.12), 64 (6.18, 7.x) */
-	const char *release;		/* uname's release as the program sees it; NULL: the host's */
 };
 
 /* What an fd served here is. */

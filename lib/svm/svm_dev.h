@@ -5,7 +5,8 @@
  * (svm_catalog.h) are written once against it; each backend fills in an ops
  * table: lib/hmm (the kernel's test_hmm device), lib/xe, lib/vgpu (our
  * virtual SVM GPU on the real drm_gpusvm) and lib/kfd (amdkfd, XNACK off
- * and on) today; amdgpu's drm_gpusvm port is to come (no lib/amdgpu).
+ * and on) today; amdgpu's drm_gpusvm port is to come (lib/amdgpu has its
+ * interface only, no backend yet).
  * docs/adding-a-backend.md walks through adding one.
  *
  * Addresses are CPU virtual addresses of the calling process.  "GPU" means
