@@ -16,13 +16,15 @@
 
 #include <amdgpu.h>
 
-/* Bound for waits that must complete: an SDMA packet takes microseconds. */
-#define AMDGPU_SDMA_TIMEOUT_NS (10ull * 1000 * 1000 * 1000)
+#include "kfd/kfd_device.h"
+
+/* lib/kfd's bound for waits that must complete, in libdrm's unit. */
+#define AMDGPU_SDMA_TIMEOUT_NS ((uint64_t)KFD_DEFAULT_TIMEOUT_MS * 1000 * 1000)
 
 struct amdgpu_sdma {
 	amdgpu_device_handle dev;
 	amdgpu_context_handle ctx;
-	uint32_t gfx_target_version;	/* e.g. 90402, for the FENCE extras */
+	uint32_t fence_extras;		/* FENCE header bits for this GPU (kfd_sdma_fence_extras) */
 	/* The IB: packets are written here and submitted from its VA. */
 	amdgpu_bo_handle ib_bo;
 	amdgpu_va_handle ib_va_handle;

@@ -34,7 +34,6 @@ struct amdgpu_svm_probe {
 	 * (-EOPNOTSUPP: v8 with XNACK off, v1 before the VM is a compute VM).
 	 */
 	bool disabled;
-	unsigned long request;		/* the DRM_IOCTL_AMDGPU_GEM_SVM_V* to use; 0 if absent */
 	unsigned int drm_major, drm_minor;	/* amdgpu's DRM_IOCTL_VERSION */
 	char release[65];		/* uname -r */
 	/* Why absent or disabled, for the skip message; empty when usable. */
@@ -50,6 +49,13 @@ struct amdgpu_svm_probe {
 int __amdgpu_svm_probe(int render_fd, struct amdgpu_svm_probe *out);
 const char *amdgpu_svm_rev_name(enum amdgpu_svm_rev rev);	/* "v1", "v8", "absent" */
 
+/* The ioctl a revision sits at: the number follows from the revision. */
+static inline unsigned long amdgpu_svm_request(enum amdgpu_svm_rev rev)
+{
+	return rev == AMDGPU_SVM_V1 ? DRM_IOCTL_AMDGPU_GEM_SVM_V1
+	     : rev == AMDGPU_SVM_V8 ? DRM_IOCTL_AMDGPU_GEM_SVM_V8 : 0;
+}
+
 /* ---- one attribute model for both revisions ---- */
 
 enum amdgpu_svm_attr_kind {
@@ -60,8 +66,12 @@ enum amdgpu_svm_attr_kind {
 	ASVM_FLAG,		/* .flag says which; value 0 or 1 */
 };
 
-#define ASVM_LOC_SYSMEM		0u
-#define ASVM_LOC_UNDEFINED	0xffffffffu
+/* Both revisions number the locations alike: the uAPI's values serve the model. */
+_Static_assert(AMDGPU_SVM_V1_LOCATION_SYSMEM == AMDGPU_SVM_V8_LOCATION_SYSMEM &&
+	       AMDGPU_SVM_V1_LOCATION_UNDEFINED == AMDGPU_SVM_V8_LOCATION_UNDEFINED,
+	       "v1 and v8 locations differ");
+#define ASVM_LOC_SYSMEM		AMDGPU_SVM_V8_LOCATION_SYSMEM
+#define ASVM_LOC_UNDEFINED	AMDGPU_SVM_V8_LOCATION_UNDEFINED
 
 /* v1: the ACCESS / ACCESS_IN_PLACE / NO_ACCESS attribute types; v8: ACCESS's enum. */
 enum amdgpu_svm_access {
