@@ -3,6 +3,7 @@
 order, with the target's command prefix and environment."""
 
 import os
+import subprocess
 import time
 
 from .base import IGT_EXIT_ABORT, IGT_EXIT_SKIP, say
@@ -29,18 +30,46 @@ def job_env(run=None, args=None):
     return env
 
 
+# (target, bug models, library) -> the environment vdev/run gives its command.
+_VDEV_ENVS = {}
+
+
+def vdev_env(run, args):
+    """What the target's vdev/run prefix would export, asked once per run
+    (vdev/run --print-env): starting that script costs more than most
+    subtests, and a target runs thousands of them."""
+    env = job_env(run, args)
+    key = (run.target.name, tuple(args.vdev_bug), env["VDEV_LIB"])
+    if key not in _VDEV_ENVS:
+        prefix = run.target.command_prefix(vdev_bugs=args.vdev_bug)
+        assert prefix[-1] == "--", prefix
+        try:
+            out = subprocess.run(prefix[:-1] + ["--print-env"], env=env, check=True,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 timeout=60).stdout
+        except (OSError, subprocess.SubprocessError) as e:
+            raise SystemExit("run-suite: %s: %s --print-env failed: %s"
+                             % (run.target.name, prefix[0], e))
+        _VDEV_ENVS[key] = dict(rec.split("=", 1) for rec in out.decode().split("\0") if rec)
+    env.update(_VDEV_ENVS[key])
+    return env
+
+
 def run_job(job, index, run, args, kmsg):
     """Run one job in <results>/<index>/ and return its results entries."""
     job_dir = os.path.join(run.results_dir, str(index))
     os.makedirs(job_dir)
-    cmd = run.target.command_prefix(vdev_bugs=args.vdev_bug) + \
-        [os.path.abspath(os.path.join(args.tests, job.binary))]
+    binary = os.path.abspath(os.path.join(args.tests, job.binary))
+    if run.target.vdev:
+        cmd, env = [binary], vdev_env(run, args)
+    else:
+        cmd, env = run.target.command_prefix(vdev_bugs=args.vdev_bug) + [binary], job_env(run, args)
     if job.subtest:
         cmd += ["--run-subtest", job.subtest]
     out_path, err_path = os.path.join(job_dir, "out.txt"), os.path.join(job_dir, "err.txt")
     kmsg.mark()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        end = run_process(cmd, out, err, job_env(run, args), args.timeout)
+        end = run_process(cmd, out, err, env, args.timeout)
     dmesg = kmsg.read_new()
     write_text(os.path.join(job_dir, "dmesg.txt"), dmesg)
     out_text, err_text = read_text(out_path), read_text(err_path)
