@@ -47,10 +47,24 @@ struct vdev_kfd_gpu {
 	bool xnack_switchable;		/* KFD_SUPPORT_XNACK_PER_PROCESS or retry on */
 };
 
+/*
+ * Which amdgpu SVM ioctl of the drm_gpusvm RFC (include/uapi/amdgpu_svm_drm.h)
+ * the preset's render nodes answer, i.e. which kernel they pretend to be.
+ */
+enum vdev_amdgpu_svm {
+	VDEV_AMDGPU_SVM_NONE,		/* 6.12: no amdgpu ioctl past SCHED (0x15) */
+	VDEV_AMDGPU_SVM_V1,		/* RFC v1 on 6.18: GEM_SVM at 0x1a, XNACK off only */
+	VDEV_AMDGPU_SVM_V8,		/* PATCH v8: PROC_OPTIONS 0x1a, GEM_SVM 0x1b, XNACK on only */
+	VDEV_AMDGPU_SVM_V8_OFF,		/* the same kernel, SVM not enabled: GEM_SVM is EOPNOTSUPP */
+};
+
 struct vdev_kfd_preset {
 	unsigned int num_gpus;
 	struct vdev_kfd_gpu gpus[VDEV_KFD_MAX_GPUS];
 	bool xnack_default;		/* the mode a new process starts in */
+	enum vdev_amdgpu_svm amdgpu_svm;
+	unsigned int drm_minor;		/* amdgpu's KMS_DRIVER_MINOR: 61 (6.12), 64 (6.18, 7.x) */
+	const char *release;		/* uname's release as the program sees it; NULL: the host's */
 };
 
 /* What an fd served here is. */
@@ -374,3 +388,32 @@ void vdev_kfd_smi_park(void);
 void vdev_kfd_smi_unpark(void);
 void vdev_kfd_events_release(void);
 void vdev_kfd_bos_release(void);
+
+/*
+ * ---- amdgpu's SVM of the drm_gpusvm RFC (amdgpu_svm*.c); kfd_lock held ----
+ * One drm_gpusvm per GPU (the render node's device), apart from KFD's
+ * per-process SVM but reached by the same engines: the GPU's page table
+ * is one amdgpu VM holding BO mappings, KFD SVM ranges and these.
+ */
+
+/*
+ * Driver ioctl @nr (DRM_COMMAND_BASE-relative, e.g. 0x1a, 0x1b) of GPU
+ * @gpu's render node as the preset's kernel has it (vdev_kfd->amdgpu_svm):
+ * the RFC's GEM_SVM, 7.x's PROC_OPTIONS, or -EINVAL as drm_ioctl() answers
+ * a number the driver does not have.  >= 0 or -errno.
+ */
+long vdev_amdgpu_svm_ioctl(unsigned int gpu, unsigned int nr, unsigned long request, void *arg);
+/*
+ * GPU @gpu's access to [va, va + len) through its amdgpu SVM mapping,
+ * as vdev_kfd_svm_gpu_access() for KFD's: 0, -EFAULT (*@fault_va the
+ * first page not mapped and not faultable), -EPERM (a write to GPU_RO),
+ * -ENOENT when no amdgpu SVM range or attribute covers @va at all (the
+ * caller then tries KFD's SVM and the BOs).
+ */
+int vdev_amdgpu_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
+			       uint64_t *fault_va);
+/* The MMU notifier of every GPU's drm_gpusvm: munmap, and mprotect/madvise (@dropped). */
+void vdev_amdgpu_svm_unmap(uint64_t start, uint64_t end);
+void vdev_amdgpu_svm_invalidate(uint64_t start, uint64_t end, bool dropped);
+/* The render node's drm_file of GPU @gpu is gone (its last descriptor closed). */
+void vdev_amdgpu_svm_release(unsigned int gpu);

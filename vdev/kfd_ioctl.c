@@ -526,13 +526,13 @@ static int copy_out_string(uint64_t dst, size_t len, const char *src)
 	return dst && n ? vdev_cpu_write(dst, src, n) : 0;
 }
 
-/* drm_version(): KMS_DRIVER_MAJOR/MINOR of amdgpu (6.12: 3.61.0). */
+/* drm_version(): KMS_DRIVER_MAJOR/MINOR of amdgpu (6.12: 3.61.0; the preset may say 3.64). */
 static long render_version(struct drm_version *v)
 {
 	static const char name[] = "amdgpu", date[] = "20150101", desc[] = "AMD GPU";
 
 	v->version_major = 3;
-	v->version_minor = 61;
+	v->version_minor = vdev_kfd->drm_minor ? vdev_kfd->drm_minor : 61;
 	v->version_patchlevel = 0;
 	if (copy_out_string((uintptr_t)v->name, v->name_len, name) ||
 	    copy_out_string((uintptr_t)v->date, v->date_len, date) ||

@@ -35,6 +35,29 @@ static const struct {
 	{ "kfd-apu", { .num_gpus = 1, .gpus = {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,
 		  .vram_size = 0, .xnack_switchable = true } } } },
+	/*
+	 * The amdgpu drm_gpusvm RFC's kernels (README "amdgpu SVM").  v1 was
+	 * written on 6.18 and tested on gfx1100 with XNACK off; v8 sits on a
+	 * 7.x tree with PROC_OPTIONS and was tested on gfx943 with XNACK on;
+	 * -off is that kernel where SVM cannot be enabled (a GPU without XNACK).
+	 */
+	{ "amdgpu-svm-v1", { .num_gpus = 1, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 110000,
+		  .vram_size = 64 * MIB, .xnack_switchable = false } },
+		.amdgpu_svm = VDEV_AMDGPU_SVM_V1, .drm_minor = 64,
+		.release = "6.18.0-vdev-amdgpu-svm-v1" } },
+	{ "amdgpu-svm-v8", { .num_gpus = 2, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,
+		  .vram_size = 64 * MIB, .xnack_switchable = true },
+		{ .gpu_id = 0x9c27, .node = 2, .render_minor = 129, .gfx_target_version = 90402,
+		  .vram_size = 64 * MIB, .xnack_switchable = true } },
+		.xnack_default = true, .amdgpu_svm = VDEV_AMDGPU_SVM_V8, .drm_minor = 64,
+		.release = "7.1.0-vdev-amdgpu-svm-v8" } },
+	{ "amdgpu-svm-off", { .num_gpus = 1, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 110000,
+		  .vram_size = 64 * MIB, .xnack_switchable = false } },
+		.amdgpu_svm = VDEV_AMDGPU_SVM_V8_OFF, .drm_minor = 64,
+		.release = "7.1.0-vdev-amdgpu-svm-v8" } },
 };
 
 const struct vdev_kfd_preset *vdev_kfd;

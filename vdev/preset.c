@@ -66,6 +66,12 @@ static const struct vdev_preset presets[] = {
 	{ .name = "kfd-mi300", .what = "one GPU, gfx 9.4.2, XNACK switchable, VRAM", .kfd = true, .vram = true },
 	{ .name = "kfd-2gpu", .what = "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", .kfd = true, .vram = true },
 	{ .name = "kfd-apu", .what = "one APU, gfx 9.4.2, XNACK switchable, no VRAM", .kfd = true },
+	{ .name = "amdgpu-svm-v1", .what = "amdgpu SVM RFC v1 (0x1a, XNACK off), one gfx 11.0.0 dGPU",
+	  .kfd = true, .vram = true },
+	{ .name = "amdgpu-svm-v8", .what = "amdgpu SVM PATCH v8 (0x1b, XNACK on), two gfx 9.4.2 GPUs",
+	  .kfd = true, .vram = true },
+	{ .name = "amdgpu-svm-off", .what = "the v8 kernel without SVM enabled (EOPNOTSUPP)",
+	  .kfd = true, .vram = true },
 };
 
 static const struct {
