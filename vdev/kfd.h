@@ -124,6 +124,8 @@ extern struct vdev_kfd_process vdev_kfd_proc;
 /* svm_ioctl(): SET/GET of [start, start + size) (bytes, checked aligned). */
 long vdev_kfd_svm(uint32_t op, uint64_t start, uint64_t size, uint32_t nattr,
 		  struct kfd_ioctl_svm_attribute *attrs);
+/* Whether [addr, addr + len) is all inside VMAs (vma_lookup for each page). */
+bool vdev_kfd_cpu_mapped(uint64_t addr, uint64_t len);
 void vdev_kfd_svm_unmap(uint64_t start, uint64_t end);
 /*
  * The MMU notifier's invalidation of [start, end) (bytes) other than an

@@ -26,6 +26,7 @@
 #include "kfd.h"
 #include "vdev.h"
 #include "lib/util.h"
+#include "uapi/amdgpu_svm_drm.h"
 
 /* Owner-checked: a signal handler that interrupts us gets EDEADLK, not a hang. */
 static pthread_mutex_t kfd_lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
@@ -230,8 +231,16 @@ bool vdev_kfd_owns(int fd)
  */
 static void release_if_last(const struct kfd_fd *closing)
 {
-	if (closing->node != VDEV_KFD_NODE_KFD || closing->pid != getpid())
+	if (closing->pid != getpid())
 		return;
+	if (closing->node != VDEV_KFD_NODE_KFD) {
+		/* vdev keeps one drm_gpusvm per GPU and process, not per file. */
+		for (int i = 0; i < MAX_FDS; i++)
+			if (fds[i].fd >= 0 && fds[i].node == closing->node && fds[i].pid == getpid())
+				return;
+		vdev_amdgpu_svm_release((unsigned int)closing->node);
+		return;
+	}
 	for (int i = 0; i < MAX_FDS; i++)
 		if (fds[i].fd >= 0 && fds[i].node == VDEV_KFD_NODE_KFD && fds[i].pid == getpid())
 			return;
@@ -271,6 +280,7 @@ void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end)
 		return;
 	if (vdev_kfd_proc.pid == getpid())
 		vdev_kfd_svm_unmap(start, end);
+	vdev_amdgpu_svm_unmap(start, end);
 	pthread_mutex_unlock(&kfd_lock);
 }
 
@@ -282,6 +292,7 @@ void vdev_kfd_cpu_invalidated(uint64_t start, uint64_t end, bool dropped)
 		return;
 	if (vdev_kfd_proc.pid == getpid())
 		vdev_kfd_svm_invalidate(start, end, dropped);
+	vdev_amdgpu_svm_invalidate(start, end, dropped);
 	pthread_mutex_unlock(&kfd_lock);
 }
 
@@ -544,10 +555,15 @@ static long render_version(struct drm_version *v)
 	return 0;
 }
 
-static long render_ioctl(unsigned long request, void *arg)
+static long render_ioctl(unsigned int gpu, unsigned long request, void *arg)
 {
 	struct drm_version v;
+	unsigned int nr = _IOC_NR(request);
 
+	/* The driver numbers past 7.3's table: the RFC's GEM_SVM, PROC_OPTIONS. */
+	if (_IOC_TYPE(request) == DRM_IOCTL_BASE && nr >= DRM_COMMAND_BASE + DRM_AMDGPU_PROC_OPTIONS &&
+	    nr < DRM_COMMAND_END)
+		return vdev_amdgpu_svm_ioctl(gpu, nr - DRM_COMMAND_BASE, request, arg);
 	if (request != DRM_IOCTL_VERSION)
 		return vdev_kfd_reject(-ENOTTY, "vdev: this amdgpu ioctl is not served");
 	if (vdev_cpu_read((uintptr_t)arg, &v, sizeof(v)))
@@ -606,7 +622,7 @@ long vdev_kfd_ioctl(int fd, unsigned long request, void *arg)
 	else if (k->node == VDEV_KFD_NODE_KFD)
 		ret = kfd_ioctl(k, request, arg);
 	else
-		ret = render_ioctl(request, arg);
+		ret = render_ioctl((unsigned int)k->node, request, arg);
 	if (ret < 0 && k && k->node == VDEV_KFD_NODE_KFD)
 		record_rejection(_IOC_NR(request), ret);
 	pthread_mutex_unlock(&kfd_lock);

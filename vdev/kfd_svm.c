@@ -195,7 +195,7 @@ static void apply_attrs(struct svm_range *r, uint32_t nattr,
  * Whether [addr, addr + len) is all inside VMAs: mincore() fails with
  * ENOMEM on a page no VMA covers, as vma_lookup() would find none.
  */
-static bool cpu_mapped(uint64_t addr, uint64_t len)
+bool vdev_kfd_cpu_mapped(uint64_t addr, uint64_t len)
 {
 	unsigned char vec[256];
 
@@ -223,7 +223,7 @@ static long range_is_valid(uint64_t start, uint64_t npages)
 	if (vdev_bugs & VDEV_BUG_KFD_RANGE_OVERFLOW) {
 		end = addr + (npages << VDEV_KFD_PAGE_SHIFT);
 		if (end < addr)
-			return cpu_mapped(addr, VDEV_KFD_PAGE_SIZE)
+			return vdev_kfd_cpu_mapped(addr, VDEV_KFD_PAGE_SIZE)
 				       ? 1 : vdev_kfd_reject(-EFAULT, "svm_range_is_valid: no VMA");
 	} else {
 		if (!npages)
@@ -231,7 +231,7 @@ static long range_is_valid(uint64_t start, uint64_t npages)
 		if (__builtin_add_overflow(addr, npages << VDEV_KFD_PAGE_SHIFT, &end))
 			return vdev_kfd_reject(-EOVERFLOW, "svm_range_is_valid: overflow");
 	}
-	if (!cpu_mapped(addr, end - addr))
+	if (!vdev_kfd_cpu_mapped(addr, end - addr))
 		return vdev_kfd_reject(-EFAULT, "svm_range_is_valid: no VMA");
 	return 0;
 }
@@ -649,11 +649,11 @@ static struct svm_range *create_unregistered(uint64_t page)
 	uint64_t lo = page & ~511ull, hi = lo + 511, first = page, last = page;
 	struct svm_range **pp = list(), *prev = NULL, *r;
 
-	if (!cpu_mapped(page << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
+	if (!vdev_kfd_cpu_mapped(page << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
 		return NULL;
-	while (first > lo && cpu_mapped((first - 1) << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
+	while (first > lo && vdev_kfd_cpu_mapped((first - 1) << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
 		first--;
-	while (last < hi && cpu_mapped((last + 1) << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
+	while (last < hi && vdev_kfd_cpu_mapped((last + 1) << VDEV_KFD_PAGE_SHIFT, VDEV_KFD_PAGE_SIZE))
 		last++;
 	for (; *pp && (*pp)->start < page; pp = &(*pp)->next)
 		prev = *pp;
