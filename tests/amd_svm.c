@@ -385,6 +385,63 @@ static void attrs_after_remap(void)
 	assert_same(got, fresh, n, "after munmap and mmap at the same address");
 }
 
+/* Which part of a 2 MiB chunk a partial munmap takes, in pages from its start. */
+static const struct cut {
+	const char *name;
+	unsigned int first, pages;	/* pages from the chunk's start, or from its end */
+	bool from_end;
+} cuts[] = {
+	{ .name = "head", .first = 0, .pages = 1 },
+	{ .name = "middle", .first = 256, .pages = 16 },
+	{ .name = "tail", .first = 0, .pages = 1, .from_end = true },
+};
+
+/**
+ * SUBTEST: attr-keep-partial-munmap-%s
+ * Description: Access, GRANULARITY 1 and GPU_EXEC SET over a 2 MiB-aligned
+ *   2 MiB chunk, then %arg[1] of it munmapped: GET over each part still
+ *   mapped reads exactly what was SET.  The thread's design keeps the
+ *   attributes in their own tree, apart from drm_gpusvm's ranges: a
+ *   partial munmap destroys the whole range (and v1, XNACK off, rebuilds
+ *   the rest at once), while only the unmapped span's attribute entries
+ *   go.  With v1 the SET created the range (ioctl-driven mapping); with v8
+ *   ranges come only from GPU faults, so there this checks the attribute
+ *   tree alone
+ *
+ * arg[1]:
+ * @head:   the first page
+ * @middle: 16 pages from the middle
+ * @tail:   the last page
+ */
+static void attr_keep_partial_munmap(const struct cut *c)
+{
+	const uint64_t chunk = 2ull << 20;
+	struct amdgpu_svm_attr set[3] = {
+		{ .kind = ASVM_ACCESS, .value = ASVM_ACCESS_MIGRATE },
+		{ .kind = ASVM_GRANULARITY, .value = 1 },
+		FLAG(GPU_EXEC),
+	};
+	uint64_t base = map_pages((unsigned int)(2 * chunk / page));
+	uint64_t p = (base + chunk - 1) & ~(chunk - 1);
+	uint64_t first = c->from_end ? chunk - (uint64_t)(c->first + c->pages) * page
+				     : (uint64_t)c->first * page;
+	uint64_t len = (uint64_t)c->pages * page;
+	const uint64_t rest[2][2] = { { p, first }, { p + first + len, chunk - first - len } };
+
+	set[2].value = 1;
+	amdgpu_svm_set(&svm, p, chunk, set, 3);
+	igt_assert_eq(munmap((void *)(uintptr_t)(p + first), len), 0);
+	for (int i = 0; i < 2; i++) {
+		struct amdgpu_svm_attr got[3];
+
+		if (!rest[i][1])
+			continue;
+		memcpy(got, set, sizeof(got));
+		amdgpu_svm_get(&svm, rest[i][0], rest[i][1], got, 3);
+		assert_same(got, set, 3, i ? "the part after the hole" : "the part before the hole");
+	}
+}
+
 /**
  * SUBTEST: disabled-eopnotsupp
  * Description: On a kernel whose SVM ioctl exists but is not enabled for
@@ -550,6 +607,12 @@ igt_main
 			igt_set_timeout(TIMEOUT_S, bad_args[i].name);
 			require_svm();
 			bad_arg(&bad_args[i]);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(cuts); i++)
+		igt_subtest_f("attr-keep-partial-munmap-%s", cuts[i].name) {
+			igt_set_timeout(TIMEOUT_S, cuts[i].name);
+			require_svm();
+			attr_keep_partial_munmap(&cuts[i]);
 		}
 	igt_subtest("disabled-eopnotsupp") {
 		igt_set_timeout(TIMEOUT_S, "disabled-eopnotsupp");

@@ -21,9 +21,18 @@
  * an ioctl whose feature is off), start/size, op, the attribute copy,
  * each attribute, then the VMAs.
  *
- * Not modelled yet: drm_gpusvm ranges and GPU access (gpu_access answers
- * -ENOENT, so an engine falls through to KFD's SVM and the BOs), hence no
- * partial-munmap rebuild, restore after invalidation or their bug models.
+ * drm_gpusvm's ranges, as far as the attributes meet them: with v1
+ * (XNACK off, ioctl-driven) a SET granting access creates the ranges of
+ * the span at once, in 2 MiB-aligned chunks that attribute boundaries do
+ * not cut; a partial munmap destroys every range it touches whole and
+ * rebuilds the still-mapped rest (the thread's XNACK-off requirement).
+ * Bug model attr-in-range keeps the attributes in those ranges instead, so
+ * the rebuild brings the rest back with the defaults.  v8 creates ranges
+ * only on GPU faults, which vdev does not route here yet.
+ *
+ * Not modelled yet: GPU access through these ranges (gpu_access answers
+ * -ENOENT, so an engine falls through to KFD's SVM and the BOs), the
+ * restore after an invalidation, and their bug models.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +63,16 @@ struct interval {
 };
 
 static struct interval *store[VDEV_KFD_MAX_GPUS];
+
+#define CHUNK (2ull << 20)
+
+/* A drm_gpusvm range of one GPU: [start, end), unsorted. */
+struct range {
+	uint64_t start, end;
+	struct range *next;
+};
+
+static struct range *ranges[VDEV_KFD_MAX_GPUS];
 static pid_t store_pid;			/* a fork child starts with none (a new mm) */
 static uint32_t sigbus_delay = 0xffffffffu;	/* PROC_OPTIONS' "never raised" */
 
@@ -79,6 +98,7 @@ static struct interval **list(unsigned int gpu)
 		/* A fork child's mm has no SVM: the copied list is the
 		 * parent's, forgotten (not freed: it is only the child's copy). */
 		memset(store, 0, sizeof(store));
+		memset(ranges, 0, sizeof(ranges));
 		store_pid = getpid();
 	}
 	return &store[gpu];
@@ -255,6 +275,77 @@ static void insert_chain(struct interval **head, struct interval *pieces)
 	*p = pieces;
 }
 
+static bool range_overlaps(unsigned int gpu, uint64_t start, uint64_t end)
+{
+	for (struct range *r = ranges[gpu]; r; r = r->next)
+		if (r->start < end && start < r->end)
+			return true;
+	return false;
+}
+
+/* The chunks of [start, end) no range covers yet. 0 or -ENOMEM. */
+static int create_ranges(unsigned int gpu, uint64_t start, uint64_t end)
+{
+	for (uint64_t c = start & ~(CHUNK - 1); c < end; c += CHUNK) {
+		uint64_t s = c > start ? c : start, e = c + CHUNK < end ? c + CHUNK : end;
+		struct range *r;
+
+		if (range_overlaps(gpu, s, e))
+			continue;
+		r = malloc(sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		*r = (struct range){ .start = s, .end = e, .next = ranges[gpu] };
+		ranges[gpu] = r;
+	}
+	return 0;
+}
+
+static bool grants_access(const struct drm_amdgpu_svm_attribute *attrs, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (attrs[i].type == AMDGPU_SVM_V1_ATTR_ACCESS ||
+		    attrs[i].type == AMDGPU_SVM_V1_ATTR_ACCESS_IN_PLACE)
+			return true;
+	return false;
+}
+
+/*
+ * munmap of [start, end): each range it touches is destroyed whole
+ * (drm_gpusvm cannot split one); v1 rebuilds the parts still mapped.
+ */
+static void unmap_ranges(unsigned int gpu, uint64_t start, uint64_t end)
+{
+	struct range *gone = NULL;
+
+	for (struct range **p = &ranges[gpu]; *p;) {
+		struct range *r = *p;
+
+		if (r->start < end && start < r->end) {
+			*p = r->next;
+			r->next = gone;
+			gone = r;
+		} else {
+			p = &r->next;
+		}
+	}
+	while (gone) {
+		struct range *r = gone;
+
+		gone = r->next;
+		if (vdev_bugs & VDEV_BUG_AMDGPU_ATTR_IN_RANGE && cut(&store[gpu], r->start, r->end))
+			vdev_kfd_kmsg(3, "vdev: amdgpu_svm: out of memory cutting attributes\n");
+		vdev_kfd_kmsg(7, "vdev: amdgpu_svm: gpu %u: munmap [%#llx, %#llx) destroyed range "
+			      "[%#llx, %#llx); rebuilding the rest\n", gpu, (unsigned long long)start,
+			      (unsigned long long)end, (unsigned long long)r->start,
+			      (unsigned long long)r->end);
+		if ((r->start < start && create_ranges(gpu, r->start, start)) ||
+		    (end < r->end && create_ranges(gpu, end, r->end)))
+			vdev_kfd_kmsg(3, "vdev: amdgpu_svm: out of memory rebuilding a range\n");
+		free(r);
+	}
+}
+
 static int set_attrs(unsigned int gpu, uint64_t start, uint64_t end,
 		     const struct drm_amdgpu_svm_attribute *attrs, unsigned int n)
 {
@@ -274,6 +365,9 @@ static int set_attrs(unsigned int gpu, uint64_t start, uint64_t end,
 		return ret;
 	}
 	insert_chain(head, c.pieces);
+	/* v1 maps at the SET that grants access: ioctl-driven, no faults. */
+	if (!v8() && grants_access(attrs, n))
+		return create_ranges(gpu, start, end);
 	return 0;
 }
 
@@ -493,6 +587,8 @@ void vdev_amdgpu_svm_unmap(uint64_t start, uint64_t end)
 	if (store_pid != getpid())
 		return;
 	for (unsigned int g = 0; g < VDEV_KFD_MAX_GPUS; g++)
+		unmap_ranges(g, start, end);
+	for (unsigned int g = 0; g < VDEV_KFD_MAX_GPUS; g++)
 		if (cut(&store[g], start, end))
 			vdev_kfd_kmsg(3, "vdev: amdgpu_svm: out of memory cutting attributes\n");
 }
@@ -512,5 +608,11 @@ void vdev_amdgpu_svm_release(unsigned int gpu)
 
 		free(store[gpu]);
 		store[gpu] = n;
+	}
+	while (ranges[gpu]) {
+		struct range *n = ranges[gpu]->next;
+
+		free(ranges[gpu]);
+		ranges[gpu] = n;
 	}
 }

@@ -85,6 +85,7 @@ static const struct {
 	{ "svm-range-overflow", VDEV_BUG_KFD_RANGE_OVERFLOW },
 	{ "svm-einval-sign", VDEV_BUG_KFD_EINVAL_SIGN },
 	{ "svm-fault-whole-range", VDEV_BUG_KFD_FAULT_WHOLE_RANGE },
+	{ "attr-in-range", VDEV_BUG_AMDGPU_ATTR_IN_RANGE },
 };
 
 const struct vdev_preset *vdev_preset;

@@ -34,6 +34,8 @@ enum vdev_bug {
 	VDEV_BUG_KFD_RANGE_OVERFLOW = 1u << 4,	/* add sanity check in svm_range_is_valid */
 	VDEV_BUG_KFD_EINVAL_SIGN = 1u << 5,	/* Fix error code sign for EINVAL in svm_ioctl() */
 	VDEV_BUG_KFD_FAULT_WHOLE_RANGE = 1u << 6,	/* Use partial migrations/mapping for GPU/CPU page faults in SVM */
+	/* amdgpu SVM on drm_gpusvm (amdgpu_svm.c), the RFC's risky spots */
+	VDEV_BUG_AMDGPU_ATTR_IN_RANGE = 1u << 7,	/* attributes kept in the drm_gpusvm ranges */
 };
 
 struct vdev_gt {
