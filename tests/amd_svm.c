@@ -13,9 +13,10 @@
  *   whose SVM is not enabled answers.  The device is the first KFD GPU's
  *   render node, acquired by KFD (v1 creates its SVM in
  *   amdgpu_vm_make_compute).  Skips: no /dev/kfd, a kernel without the RFC,
- *   SVM not enabled, a subtest for the other revision.  Not yet here: GPU
- *   access (partial munmap, invalidation, eviction, multi-GPU), which needs
- *   lib/amdgpu's SDMA.
+ *   SVM not enabled, a subtest for the other revision.  GPU access (partial
+ *   munmap, invalidation) goes through an SDMA queue of KFD on the same VM.
+ *   Not covered yet are lib/amdgpu's own SDMA through libdrm_amdgpu, eviction
+ *   with queues live, fork COW, memory pressure, multi-GPU locations.
  * Functionality: amdgpu, svm, attributes
  * Test requirement: an amdgpu kernel carrying the drm_gpusvm SVM RFC (v1 or v8)
  */
@@ -31,6 +32,7 @@
 #include "igt_core.h"
 #include "igt_defer.h"
 #include "kfd/kfd_device.h"
+#include "kfd/kfd_sdma_queue.h"
 #include "util.h"
 
 IGT_TEST_DESCRIPTION("amdgpu's SVM ioctl of the drm_gpusvm RFC: attributes and argument checks.");
@@ -442,6 +444,131 @@ static void attr_keep_partial_munmap(const struct cut *c)
 	}
 }
 
+/* ---- GPU access: an SDMA queue of KFD on the same VM ---- */
+
+/*
+ * The render node's SVM and KFD's queues share one amdgpu VM (KFD's
+ * ACQUIRE_VM took the render node's), so an SDMA queue of lib/kfd reaches
+ * whatever the RFC mapped there; lib/amdgpu's own submission through
+ * libdrm_amdgpu is not written yet.  A GPU fault with XNACK off stops the
+ * process's queues, so a mapping missing shows as the wait timing out.
+ */
+#define GPU_TIMEOUT_MS 5000
+
+struct chunk {
+	uint64_t p, size;
+	struct kfd_sdma_queue *q;
+};
+
+static struct chunk gpu_chunk(void)
+{
+	const uint64_t size = 2ull << 20;
+	struct amdgpu_svm_attr access = { .kind = ASVM_ACCESS, .value = ASVM_ACCESS_MIGRATE };
+	uint64_t base = map_pages((unsigned int)(2 * size / page));
+	struct chunk c = { .p = (base + size - 1) & ~(size - 1), .size = size };
+
+	/* v1: the SET maps the chunk (ioctl-driven); v8: it lets the GPU fault it in. */
+	amdgpu_svm_set(&svm, c.p, size, &access, 1);
+	c.q = kfd_sdma_queue_create(kdev, &kdev->gpus[0], 0);
+	return c;
+}
+
+static void gpu_fill(const struct chunk *c, uint64_t at, uint64_t len, uint32_t value, const char *what)
+{
+	int ret = __kfd_sdma_fill(c->q, at, value, len, GPU_TIMEOUT_MS);
+
+	igt_assert_f(ret == 0, "%s: an SDMA fill of [%#" PRIx64 ", +%#" PRIx64 "): %s\n", what, at, len,
+		     strerror(-ret));
+	for (uint64_t i = 0; i < len / 4; i++)
+		igt_assert_f(((uint32_t *)(uintptr_t)at)[i] == value, "%s: dword %" PRIu64 " is %#x, "
+			     "the GPU wrote %#x\n", what, i, ((uint32_t *)(uintptr_t)at)[i], value);
+}
+
+/* The CPU writes a pattern at @src, the GPU copies it to @dst, the CPU checks it there. */
+static void gpu_copy_check(const struct chunk *c, uint64_t dst, uint64_t src, uint64_t len,
+			   uint32_t seed, const char *what)
+{
+	uint32_t *s = (uint32_t *)(uintptr_t)src, *d = (uint32_t *)(uintptr_t)dst;
+	int ret;
+
+	for (uint64_t i = 0; i < len / 4; i++)
+		s[i] = seed ^ (uint32_t)(i * 2654435761u);
+	ret = __kfd_sdma_copy(c->q, dst, src, len, GPU_TIMEOUT_MS);
+	igt_assert_f(ret == 0, "%s: an SDMA copy %#" PRIx64 " -> %#" PRIx64 ": %s\n", what, src, dst,
+		     strerror(-ret));
+	for (uint64_t i = 0; i < len / 4; i++)
+		igt_assert_f(d[i] == (seed ^ (uint32_t)(i * 2654435761u)),
+			     "%s: dword %" PRIu64 " of the copy is %#x\n", what, i, d[i]);
+}
+
+/**
+ * SUBTEST: partial-munmap-%s
+ * Description: A 2 MiB chunk made GPU-accessible and filled by SDMA, then
+ *   %arg[1] of it munmapped: every part still mapped is written and read
+ *   by SDMA again with exact data, without registering anything again.
+ *   drm_gpusvm destroys the whole range on a partial munmap; with XNACK off
+ *   (RFC v1) the driver must rebuild the valid part at once, since a GPU
+ *   fault there is fatal (the thread's first open question); with XNACK on
+ *   (v8) the next access faults it in
+ *
+ * arg[1]:
+ * @head:   the first page
+ * @middle: 16 pages from the middle
+ * @tail:   the last page
+ */
+static void partial_munmap(const struct cut *cut)
+{
+	struct chunk c = gpu_chunk();
+	uint64_t first = cut->from_end ? c.size - (uint64_t)(cut->first + cut->pages) * page
+				       : (uint64_t)cut->first * page;
+	uint64_t len = (uint64_t)cut->pages * page;
+	const uint64_t rest[2][2] = { { c.p, first }, { c.p + first + len, c.size - first - len } };
+
+	gpu_fill(&c, c.p, c.size, 0x5a5a0001, "before the munmap");
+	igt_assert_eq(munmap((void *)(uintptr_t)(c.p + first), len), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *what = i ? "the part after the hole" : "the part before the hole";
+
+		if (!rest[i][1])
+			continue;
+		gpu_fill(&c, rest[i][0], rest[i][1], 0xa5a50002 + (uint32_t)i, what);
+		gpu_copy_check(&c, rest[i][0] + page, rest[i][0], page, 0x1234u + (uint32_t)i, what);
+	}
+}
+
+/**
+ * SUBTEST: invalidate-%s
+ * Description: A 2 MiB chunk made GPU-accessible and filled by SDMA, then
+ *   %arg[1]: the MMU notifier takes the GPU mapping away; the GPU then
+ *   copies what the CPU wrote since and sees exactly the CPU's current
+ *   data, with nothing registered again.  With XNACK off (RFC v1) the
+ *   driver evicts the queues and must restore the mapping before they run
+ *   again; with XNACK on (v8) the access faults it back
+ *
+ * arg[1]:
+ * @mprotect: mprotect to read-only and back to read-write
+ * @dontneed: MADV_DONTNEED of the whole chunk (the CPU then reads zeros)
+ */
+static void invalidate(const char *how)
+{
+	struct chunk c = gpu_chunk();
+	void *p = (void *)(uintptr_t)c.p;
+
+	gpu_fill(&c, c.p, c.size, 0x5a5a0003, "before the invalidation");
+	if (!strcmp(how, "mprotect")) {
+		igt_assert_eq(mprotect(p, c.size, PROT_READ), 0);
+		igt_assert_eq(mprotect(p, c.size, PROT_READ | PROT_WRITE), 0);
+		igt_assert_eq(((uint32_t *)p)[0], 0x5a5a0003);
+	} else {
+		igt_assert_eq(madvise(p, c.size, MADV_DONTNEED), 0);
+		igt_assert_eq(((uint32_t *)p)[0], 0);
+	}
+	gpu_copy_check(&c, c.p + c.size / 2, c.p, page, 0x777u, "after the invalidation");
+	gpu_fill(&c, c.p + page, c.size / 2 - page, 0xa5a50004, "after the invalidation");
+}
+
+static const char *const invalidations[] = { "mprotect", "dontneed" };
+
 /**
  * SUBTEST: disabled-eopnotsupp
  * Description: On a kernel whose SVM ioctl exists but is not enabled for
@@ -613,6 +740,18 @@ igt_main
 			igt_set_timeout(TIMEOUT_S, cuts[i].name);
 			require_svm();
 			attr_keep_partial_munmap(&cuts[i]);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(cuts); i++)
+		igt_subtest_f("partial-munmap-%s", cuts[i].name) {
+			igt_set_timeout(TIMEOUT_S, cuts[i].name);
+			require_svm();
+			partial_munmap(&cuts[i]);
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(invalidations); i++)
+		igt_subtest_f("invalidate-%s", invalidations[i]) {
+			igt_set_timeout(TIMEOUT_S, invalidations[i]);
+			require_svm();
+			invalidate(invalidations[i]);
 		}
 	igt_subtest("disabled-eopnotsupp") {
 		igt_set_timeout(TIMEOUT_S, "disabled-eopnotsupp");

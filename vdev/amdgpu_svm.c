@@ -30,9 +30,12 @@
  * the rebuild brings the rest back with the defaults.  v8 creates ranges
  * only on GPU faults, which vdev does not route here yet.
  *
- * Not modelled yet: GPU access through these ranges (gpu_access answers
- * -ENOENT, so an engine falls through to KFD's SVM and the BOs), the
- * restore after an invalidation, and their bug models.
+ * GPU access (gpu_access, from the SDMA engines, which share the GPU's VM)
+ * goes through v1's ranges; an invalidation drops their mappings and the
+ * restore re-maps them at once.  Bug models partial-unmap-no-rebuild and
+ * evict-no-restore skip the rebuild and the restore.  Not modelled yet:
+ * v8's retry faults on the render node's ranges (v8 access falls through
+ * to KFD's SVM), fork's COW invalidation.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -69,6 +72,7 @@ static struct interval *store[VDEV_KFD_MAX_GPUS];
 /* A drm_gpusvm range of one GPU: [start, end), unsorted. */
 struct range {
 	uint64_t start, end;
+	bool mapped;			/* false: invalidated and not restored */
 	struct range *next;
 };
 
@@ -295,7 +299,7 @@ static int create_ranges(unsigned int gpu, uint64_t start, uint64_t end)
 		r = malloc(sizeof(*r));
 		if (!r)
 			return -ENOMEM;
-		*r = (struct range){ .start = s, .end = e, .next = ranges[gpu] };
+		*r = (struct range){ .start = s, .end = e, .mapped = true, .next = ranges[gpu] };
 		ranges[gpu] = r;
 	}
 	return 0;
@@ -339,8 +343,10 @@ static void unmap_ranges(unsigned int gpu, uint64_t start, uint64_t end)
 			      "[%#llx, %#llx); rebuilding the rest\n", gpu, (unsigned long long)start,
 			      (unsigned long long)end, (unsigned long long)r->start,
 			      (unsigned long long)r->end);
-		if ((r->start < start && create_ranges(gpu, r->start, start)) ||
-		    (end < r->end && create_ranges(gpu, end, r->end)))
+		if (vdev_bugs & VDEV_BUG_AMDGPU_NO_REBUILD)
+			vdev_kfd_kmsg(7, "vdev: amdgpu_svm: bug partial-unmap-no-rebuild: not rebuilt\n");
+		else if ((r->start < start && create_ranges(gpu, r->start, start)) ||
+			 (end < r->end && create_ranges(gpu, end, r->end)))
 			vdev_kfd_kmsg(3, "vdev: amdgpu_svm: out of memory rebuilding a range\n");
 		free(r);
 	}
@@ -575,11 +581,50 @@ long vdev_amdgpu_svm_ioctl(unsigned int gpu, unsigned int nr, unsigned long requ
 	return -EINVAL;		/* drm_ioctl: past the driver's table */
 }
 
+static const struct range *range_at(unsigned int gpu, uint64_t va)
+{
+	for (const struct range *r = ranges[gpu]; r; r = r->next)
+		if (r->start <= va && va < r->end)
+			return r;
+	return NULL;
+}
+
+/* The attributes of the page at @va, if a SET covered it. */
+static const struct attrs *attrs_at(unsigned int gpu, uint64_t va)
+{
+	for (const struct interval *i = store[gpu]; i; i = i->next)
+		if (i->start <= va && va < i->end)
+			return &i->a;
+	return NULL;
+}
+
+/*
+ * v1 (XNACK off): a page in a mapped range is reached (a write refused
+ * with GPU_RO); a page amdgpu SVM knows (a range, or attributes granting
+ * access) but has not mapped is a fault, no retry; a page it knows nothing
+ * of is KFD's or a BO's.  v8's retry faults on the render node's ranges
+ * are not modelled: -ENOENT.
+ */
 int vdev_amdgpu_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool write,
 			       uint64_t *fault_va)
 {
-	(void)gpu; (void)va; (void)len; (void)write; (void)fault_va;
-	return -ENOENT;
+	if (vdev_kfd->amdgpu_svm != VDEV_AMDGPU_SVM_V1 || store_pid != getpid() ||
+	    gpu >= VDEV_KFD_MAX_GPUS)
+		return -ENOENT;
+	for (uint64_t p = va & ~(uint64_t)(VDEV_KFD_PAGE_SIZE - 1); p < va + (len ? len : 1);
+	     p += VDEV_KFD_PAGE_SIZE) {
+		const struct range *r = range_at(gpu, p);
+		const struct attrs *a = attrs_at(gpu, p);
+
+		*fault_va = p;
+		if (!r && !(a && a->access != ACC_NONE))
+			return p == (va & ~(uint64_t)(VDEV_KFD_PAGE_SIZE - 1)) ? -ENOENT : -EFAULT;
+		if (!r || !r->mapped)
+			return -EFAULT;
+		if (write && a && (a->flags & AMDGPU_SVM_V1_FLAG_GPU_RO))
+			return -EPERM;
+	}
+	return 0;
 }
 
 void vdev_amdgpu_svm_unmap(uint64_t start, uint64_t end)
@@ -593,10 +638,26 @@ void vdev_amdgpu_svm_unmap(uint64_t start, uint64_t end)
 			vdev_kfd_kmsg(3, "vdev: amdgpu_svm: out of memory cutting attributes\n");
 }
 
+/*
+ * The MMU notifier's invalidation (mprotect, MADV_DONTNEED): the GPU
+ * mappings of every range it touches go; v1 (XNACK off, no faults to
+ * bring them back) evicts the queues and its restore worker re-maps them
+ * before they run again, which vdev does at once.  Attributes stay.
+ */
 void vdev_amdgpu_svm_invalidate(uint64_t start, uint64_t end, bool dropped)
 {
-	/* Attributes survive an invalidation; only mappings (not modelled) go. */
-	(void)start; (void)end; (void)dropped;
+	if (store_pid != getpid())
+		return;
+	for (unsigned int g = 0; g < VDEV_KFD_MAX_GPUS; g++)
+		for (struct range *r = ranges[g]; r; r = r->next) {
+			if (!(r->start < end && start < r->end))
+				continue;
+			r->mapped = !(vdev_bugs & VDEV_BUG_AMDGPU_NO_RESTORE);
+			vdev_kfd_kmsg(7, "vdev: amdgpu_svm: gpu %u: %s invalidated range [%#llx, %#llx)%s\n",
+				      g, dropped ? "pages dropped:" : "protection change:",
+				      (unsigned long long)r->start, (unsigned long long)r->end,
+				      r->mapped ? ", restored" : ", not restored (bug evict-no-restore)");
+		}
 }
 
 void vdev_amdgpu_svm_release(unsigned int gpu)

@@ -97,7 +97,10 @@ static int gpu_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool wri
 			done = PAGE - (va & (PAGE - 1));
 			if (done > len)
 				done = len;
-			ret = vdev_kfd_svm_gpu_access(gpu, va, done, write, fault_va);
+			/* One VM: amdgpu SVM's ranges first, then KFD's SVM. */
+			ret = vdev_amdgpu_svm_gpu_access(gpu, va, done, write, fault_va);
+			if (ret == -ENOENT)
+				ret = vdev_kfd_svm_gpu_access(gpu, va, done, write, fault_va);
 			if (!ret)
 				ret = page_io(va, p, done, write);
 		}

@@ -86,6 +86,8 @@ static const struct {
 	{ "svm-einval-sign", VDEV_BUG_KFD_EINVAL_SIGN },
 	{ "svm-fault-whole-range", VDEV_BUG_KFD_FAULT_WHOLE_RANGE },
 	{ "attr-in-range", VDEV_BUG_AMDGPU_ATTR_IN_RANGE },
+	{ "partial-unmap-no-rebuild", VDEV_BUG_AMDGPU_NO_REBUILD },
+	{ "evict-no-restore", VDEV_BUG_AMDGPU_NO_RESTORE },
 };
 
 const struct vdev_preset *vdev_preset;

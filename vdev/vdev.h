@@ -36,6 +36,8 @@ enum vdev_bug {
 	VDEV_BUG_KFD_FAULT_WHOLE_RANGE = 1u << 6,	/* Use partial migrations/mapping for GPU/CPU page faults in SVM */
 	/* amdgpu SVM on drm_gpusvm (amdgpu_svm.c), the RFC's risky spots */
 	VDEV_BUG_AMDGPU_ATTR_IN_RANGE = 1u << 7,	/* attributes kept in the drm_gpusvm ranges */
+	VDEV_BUG_AMDGPU_NO_REBUILD = 1u << 8,	/* XNACK off: a partial munmap's valid part not rebuilt */
+	VDEV_BUG_AMDGPU_NO_RESTORE = 1u << 9,	/* XNACK off: an invalidated range never re-mapped */
 };
 
 struct vdev_gt {
