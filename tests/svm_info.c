@@ -19,6 +19,7 @@
 #include "igt_core.h"
 #include "igt_device.h"
 #include "util.h"
+#include "amdgpu/amdgpu_svm.h"
 #include "svm/svm_caps.h"
 #include "vgpu/vgpu_device.h"
 #include "vgpu/vgpu_ioctl.h"
@@ -96,14 +97,26 @@ static void report_amdgpu(const struct igt_device_info *d)
 {
 	int fd = open_device(d);
 	drmVersionPtr v = drmGetVersion(fd);
+	struct amdgpu_svm_probe svm;
+	int ret;
 
-	close(fd);
 	print_device(d);
+	if (!v)
+		close(fd);
 	igt_assert_f(v, "DRM_IOCTL_VERSION failed on %s\n", d->devnode);
 	igt_info("  %s %d.%d.%d (%s)\n", v->name, v->version_major,
 		 v->version_minor, v->version_patchlevel, v->date);
-	igt_assert_f(!strcmp(v->name, "amdgpu"), "driver is %s\n", v->name);
+	ret = strcmp(v->name, "amdgpu");
 	drmFreeVersion(v);
+	if (ret)
+		close(fd);
+	igt_assert_f(!ret, "driver is not amdgpu\n");
+	/* On this file, not acquired by KFD: RFC v1 then reports "disabled". */
+	ret = __amdgpu_svm_probe(fd, &svm);
+	close(fd);
+	igt_assert_f(ret == 0, "amdgpu SVM probe: %s (%s)\n", strerror(-ret), svm.reason);
+	igt_info("  SVM ioctl of the drm_gpusvm RFC: %s%s%s%s\n", amdgpu_svm_rev_name(svm.rev),
+		 svm.disabled ? ", disabled" : "", *svm.reason ? ": " : "", svm.reason);
 }
 
 static void report_kfd(const struct igt_device_info *d)
@@ -232,7 +245,9 @@ static const struct {
  * Functionality: capability query, xe
  *
  * SUBTEST: amdgpu
- * Description: For each amdgpu render node: PCI id and DRM driver version.
+ * Description: For each amdgpu render node: PCI id, DRM driver version and
+ *              which SVM ioctl of the drm_gpusvm RFC it answers (v1, v8,
+ *              absent, disabled: lib/amdgpu's probe).
  * Functionality: capability query, amdgpu
  *
  * SUBTEST: kfd
