@@ -229,21 +229,23 @@ bool vdev_kfd_owns(int fd)
  * other: the kernel's process also lives on until the mm goes, which for a
  * test is the same moment): queues, events and BOs are released.
  */
+static bool node_open_here(int node)
+{
+	for (int i = 0; i < MAX_FDS; i++)
+		if (fds[i].fd >= 0 && fds[i].node == node && fds[i].pid == getpid())
+			return true;
+	return false;
+}
+
 static void release_if_last(const struct kfd_fd *closing)
 {
-	if (closing->pid != getpid())
+	if (closing->pid != getpid() || node_open_here(closing->node))
 		return;
 	if (closing->node != VDEV_KFD_NODE_KFD) {
 		/* vdev keeps one drm_gpusvm per GPU and process, not per file. */
-		for (int i = 0; i < MAX_FDS; i++)
-			if (fds[i].fd >= 0 && fds[i].node == closing->node && fds[i].pid == getpid())
-				return;
 		vdev_amdgpu_svm_release((unsigned int)closing->node);
 		return;
 	}
-	for (int i = 0; i < MAX_FDS; i++)
-		if (fds[i].fd >= 0 && fds[i].node == VDEV_KFD_NODE_KFD && fds[i].pid == getpid())
-			return;
 	vdev_kfd_queues_release();
 	vdev_kfd_events_release();
 	vdev_kfd_bos_release();

@@ -15,22 +15,13 @@
 
 #include "amdgpu_svm.h"
 #include "igt_core.h"
-
-static int svm_ioctl(int fd, unsigned long request, struct drm_amdgpu_gem_svm *args)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, request, args);
-	} while (ret && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
+#include "util.h"
 
 int __amdgpu_svm_ioctl(const struct amdgpu_svm *svm, struct drm_amdgpu_gem_svm *args)
 {
 	unsigned long request = amdgpu_svm_request(svm->probe.rev);
 
-	return request ? svm_ioctl(svm->fd, request, args) : -ENODEV;
+	return request ? ioctl_restarting(svm->fd, request, args) : -ENODEV;
 }
 
 const char *amdgpu_svm_rev_name(enum amdgpu_svm_rev rev)
@@ -93,7 +84,7 @@ static int probe_get(int fd, unsigned long request, void *page, uint32_t type)
 		.attrs_ptr = (uintptr_t)&attr,
 	};
 
-	return svm_ioctl(fd, request, &args);
+	return ioctl_restarting(fd, request, &args);
 }
 
 /*
