@@ -27,7 +27,8 @@
  * not cut; a partial munmap destroys every range it touches whole and
  * rebuilds the still-mapped rest (the thread's XNACK-off requirement).
  * Bug model attr-in-range keeps the attributes in those ranges instead, so
- * the rebuild brings the rest back with the defaults.  v8 creates ranges
+ * the rebuild brings the rest back with the defaults, and so does a SET
+ * whose boundary cuts a range (which must then be rechunked).  v8 creates ranges
  * only on GPU faults, which vdev does not route here yet.
  *
  * GPU access (gpu_access, from the SDMA engines, which share the GPU's VM)
@@ -354,6 +355,34 @@ static void unmap_ranges(unsigned int gpu, uint64_t start, uint64_t end)
 	}
 }
 
+/*
+ * Bug model attr-in-range: a range's attributes are the range's own, so a
+ * SET whose span begins or ends inside a range must split it, and the
+ * range is destroyed and rebuilt in pieces at the SET's boundaries; the
+ * pieces outside the SET come back with the defaults (what the thread
+ * warns of: attribute state scattered over ranges that get rechunked).
+ */
+static int rechunk_cut_ranges(unsigned int gpu, uint64_t start, uint64_t end)
+{
+	for (struct range *r = ranges[gpu]; r; r = r->next) {
+		int ret = 0;
+
+		if (!(r->start < end && start < r->end) || (start <= r->start && r->end <= end))
+			continue;
+		vdev_kfd_kmsg(7, "vdev: amdgpu_svm: bug attr-in-range: SET [%#llx, %#llx) rechunks "
+			      "range [%#llx, %#llx), its attributes outside the SET lost\n",
+			      (unsigned long long)start, (unsigned long long)end,
+			      (unsigned long long)r->start, (unsigned long long)r->end);
+		if (r->start < start)
+			ret = cut(&store[gpu], r->start, start);
+		if (!ret && end < r->end)
+			ret = cut(&store[gpu], end, r->end);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int set_attrs(unsigned int gpu, uint64_t start, uint64_t end,
 		     const struct drm_amdgpu_svm_attribute *attrs, unsigned int n)
 {
@@ -362,6 +391,11 @@ static int set_attrs(unsigned int gpu, uint64_t start, uint64_t end,
 	int ret;
 
 	c.tail = &c.pieces;
+	if (vdev_bugs & VDEV_BUG_AMDGPU_ATTR_IN_RANGE) {
+		ret = rechunk_cut_ranges(gpu, start, end);
+		if (ret)
+			return ret;
+	}
 	for_each_piece(head, start, end, set_piece, &c);
 	if (c.err) {
 		free_chain(c.pieces);
