@@ -14,11 +14,15 @@
  *   render node, acquired by KFD (v1 creates its SVM in
  *   amdgpu_vm_make_compute).  Skips: no /dev/kfd, a kernel without the RFC,
  *   SVM not enabled, a subtest for the other revision.  GPU access (partial
- *   munmap, invalidation) goes through an SDMA queue of KFD on the same VM.
- *   Not covered yet are lib/amdgpu's own SDMA through libdrm_amdgpu, eviction
- *   with queues live, fork COW and memory pressure.
+ *   munmap, invalidation) is lib/amdgpu's SDMA on the render node itself
+ *   (libdrm_amdgpu).  Not covered yet are eviction with queues live, fork COW
+ *   and memory pressure.
  * Functionality: amdgpu, svm, attributes
  * Test requirement: an amdgpu kernel carrying the drm_gpusvm SVM RFC (v1 or v8)
+ * Scenario catalog: lib/svm/scenarios
+ * Catalog variants:
+ * @xnack-off: RFC v1: ranges are mapped by SET before the device runs
+ * @xnack-on: RFC v8: the device faults pages in
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,11 +32,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "amdgpu/amdgpu_backend.h"
+#include "amdgpu/amdgpu_sdma.h"
 #include "amdgpu/amdgpu_svm.h"
 #include "igt_core.h"
 #include "igt_defer.h"
 #include "kfd/kfd_device.h"
-#include "kfd/kfd_sdma_queue.h"
+#include "svm/svm_catalog.h"
 #include "util.h"
 
 IGT_TEST_DESCRIPTION("amdgpu's SVM ioctl of the drm_gpusvm RFC: attributes and argument checks.");
@@ -444,21 +450,24 @@ static void attr_keep_partial_munmap(const struct cut *c)
 	}
 }
 
-/* ---- GPU access: an SDMA queue of KFD on the same VM ---- */
+/* ---- GPU access: SDMA through the render node's own submission ---- */
 
 /*
- * The render node's SVM and KFD's queues share one amdgpu VM (KFD's
- * ACQUIRE_VM took the render node's), so an SDMA queue of lib/kfd reaches
- * whatever the RFC mapped there; lib/amdgpu's own submission through
- * libdrm_amdgpu is not written yet.  A GPU fault with XNACK off stops the
- * process's queues, so a mapping missing shows as the wait timing out.
+ * lib/amdgpu's SDMA on the render node (libdrm_amdgpu: context, BO list,
+ * IB, fence wait with a timeout), on the very VM the RFC's SVM maps into.
+ * A mapping missing is a GPU VM fault, which amdgpu reports and lets the
+ * engine run past (the access lands on the dummy page): it shows as data
+ * that is not what the packets wrote, and as a fault in the kernel log.
  */
-#define GPU_TIMEOUT_MS 5000
-
 struct chunk {
 	uint64_t p, size;
-	struct kfd_sdma_queue *q;
+	struct amdgpu_sdma *s;
 };
+
+static struct amdgpu_sdma *sdma_of(int g)
+{
+	return amdgpu_sdma_open(kdev->gpus[g].render_fd, kdev->gpus[g].node->gfx_target_version);
+}
 
 static struct chunk gpu_chunk(void)
 {
@@ -469,13 +478,13 @@ static struct chunk gpu_chunk(void)
 
 	/* v1: the SET maps the chunk (ioctl-driven); v8: it lets the GPU fault it in. */
 	amdgpu_svm_set(&svm, c.p, size, &access, 1);
-	c.q = kfd_sdma_queue_create(kdev, &kdev->gpus[0], 0);
+	c.s = sdma_of(0);
 	return c;
 }
 
 static void gpu_fill(const struct chunk *c, uint64_t at, uint64_t len, uint32_t value, const char *what)
 {
-	int ret = __kfd_sdma_fill(c->q, at, value, len, GPU_TIMEOUT_MS);
+	int ret = __amdgpu_sdma_fill(c->s, at, value, len);
 
 	igt_assert_f(ret == 0, "%s: an SDMA fill of [%#" PRIx64 ", +%#" PRIx64 "): %s\n", what, at, len,
 		     strerror(-ret));
@@ -493,7 +502,7 @@ static void gpu_copy_check(const struct chunk *c, uint64_t dst, uint64_t src, ui
 
 	for (uint64_t i = 0; i < len / 4; i++)
 		s[i] = seed ^ (uint32_t)(i * 2654435761u);
-	ret = __kfd_sdma_copy(c->q, dst, src, len, GPU_TIMEOUT_MS);
+	ret = __amdgpu_sdma_copy(c->s, dst, src, len);
 	igt_assert_f(ret == 0, "%s: an SDMA copy %#" PRIx64 " -> %#" PRIx64 ": %s\n", what, src, dst,
 		     strerror(-ret));
 	for (uint64_t i = 0; i < len / 4; i++)
@@ -679,8 +688,7 @@ static void multi_gpu_conflicting_preferred_loc(void)
 		};
 
 		amdgpu_svm_set(&node[g], p, size, set, 2);
-		c[g] = (struct chunk){ .p = p, .size = size,
-				       .q = kfd_sdma_queue_create(kdev, &kdev->gpus[g], 0) };
+		c[g] = (struct chunk){ .p = p, .size = size, .s = sdma_of(g) };
 	}
 	for (int g = 0; g < 2; g++) {
 		struct amdgpu_svm_attr loc = { .kind = ASVM_PREFERRED_LOC };
@@ -901,4 +909,7 @@ igt_main
 		igt_set_timeout(TIMEOUT_S, "disabled-eopnotsupp");
 		disabled_eopnotsupp();
 	}
+
+	/* The shared catalog on the render node's SVM, per revision (amdgpu_backend.h). */
+	svm_catalog_subtests(&svm_amdgpu_svm_backend);
 }

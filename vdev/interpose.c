@@ -179,7 +179,8 @@ int vdev_fd_minor(int fd)
 	f = vdev_file_of(fd);
 	minor = f ? f->minor : -1;
 	pthread_mutex_unlock(&vdev_lock);
-	return minor;
+	/* A kfd preset's render node (libdrm tells nodes apart by fstat). */
+	return minor >= 0 ? minor : vdev_kfd_render_minor(fd);
 }
 
 /*
@@ -570,3 +571,99 @@ sighandler_t __sysv_signal(int sig, sighandler_t handler)
 {
 	return signal_as_sigaction(sig, handler, SA_RESETHAND | SA_NODEFER);
 }
+
+/*
+ * Descriptor duplication: libdrm dups a render fd (F_DUPFD_CLOEXEC) and
+ * keeps using the copy, which in the kernel is the same open file.  For
+ * vdev's kfd descriptors (/dev/kfd, the render nodes of kfd presets) the
+ * copy joins the same state (vdev_kfd_dup); a descriptor dup2/dup3 replaces
+ * is closed first, as the kernel does.  Other descriptors pass through.
+ */
+static int (*real_dup)(int);
+static int (*real_dup2)(int, int);
+static int (*real_dup3)(int, int, int);
+static int (*real_fcntl)(int, int, ...);
+
+static void resolve_dup(void)
+{
+	if (!real_open)
+		resolve();
+	if (!real_fcntl) {
+		real_dup = dlsym(RTLD_NEXT, "dup");
+		real_dup2 = dlsym(RTLD_NEXT, "dup2");
+		real_dup3 = dlsym(RTLD_NEXT, "dup3");
+		real_fcntl = dlsym(RTLD_NEXT, "fcntl");
+	}
+}
+
+/* @newfd (>= 0) is now a copy of @oldfd: share vdev's state, or undo. */
+static int dup_done(int oldfd, int newfd)
+{
+	int ret;
+
+	if (newfd < 0 || !vdev_preset)
+		return newfd;
+	ret = vdev_kfd_dup(oldfd, newfd);
+	if (ret) {
+		real_close(newfd);
+		errno = -ret;
+		return -1;
+	}
+	return newfd;
+}
+
+/*
+ * dup2/dup3 onto one of vdev's descriptors closes it first, as the kernel
+ * does, unless @oldfd is not open (then the call fails and @newfd stays).
+ */
+static void dup_replacing(int oldfd, int newfd)
+{
+	if (vdev_preset && newfd >= 0 && newfd != oldfd && real_fcntl(oldfd, F_GETFD) >= 0 &&
+	    vdev_kfd_owns(newfd))
+		vdev_kfd_close(newfd);
+}
+
+int dup(int oldfd)
+{
+	resolve_dup();
+	return dup_done(oldfd, real_dup(oldfd));
+}
+
+int dup2(int oldfd, int newfd)
+{
+	resolve_dup();
+	if (oldfd == newfd)
+		return real_dup2(oldfd, newfd);
+	dup_replacing(oldfd, newfd);
+	return dup_done(oldfd, real_dup2(oldfd, newfd));
+}
+
+int dup3(int oldfd, int newfd, int flags)
+{
+	resolve_dup();
+	if (oldfd == newfd)
+		return real_dup3(oldfd, newfd, flags);	/* EINVAL */
+	dup_replacing(oldfd, newfd);
+	return dup_done(oldfd, real_dup3(oldfd, newfd, flags));
+}
+
+/*
+ * Every fcntl command passes through; F_DUPFD and F_DUPFD_CLOEXEC also
+ * share vdev's state.  The argument is an int or a pointer: read as a long
+ * (the ABI passes both in one register) and handed on as given.
+ */
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	resolve_dup();
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		return dup_done(fd, real_fcntl(fd, cmd, (int)arg));
+	return real_fcntl(fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));

@@ -81,6 +81,8 @@ enum vdev_kfd_node {
 bool vdev_kfd_path(const char *path, int *node);
 /* @fd (a descriptor of /dev/null) now serves @node; -ENOMEM. */
 int vdev_kfd_attach(int fd, int node, int flags);
+/* @newfd (dup, dup2, dup3, F_DUPFD) is now the same open file as @oldfd; -ENOMEM. */
+int vdev_kfd_dup(int oldfd, int newfd);
 bool vdev_kfd_owns(int fd);
 /* The descriptor is closing: its state goes (an acquired render node stays bound). */
 void vdev_kfd_close(int fd);
@@ -351,6 +353,9 @@ struct vdev_kfd_queue {
 	bool stop;			/* the engine must end */
 	bool hung;			/* an unknown packet stopped it */
 	bool has_thread;
+	bool cs_job;			/* a render node's IB (vdev_kfd_sdma_run_ib), no ring */
+	bool faulted;			/* cs_job: a VM fault ended it, at fault_va */
+	uint64_t fault_va;
 	bool parked;			/* stopped for a fork, restarts after it */
 	pthread_t thread;
 	/*
@@ -361,6 +366,15 @@ struct vdev_kfd_queue {
 	char *bounce;			/* one copy chunk */
 	struct vdev_kfd_queue *next;
 };
+
+/*
+ * An IB of the render node's command submission on GPU @gpu's SDMA
+ * (amdgpu_cs.c), run to its end now with kfd_lock held: 0; -EFAULT a VM
+ * fault ended it (reported as amdgpu does for a gfx VMID: KFD's queues
+ * and events are not KFD's business there), *@fault_va the page; -EIO an
+ * unknown or cut packet, which hangs the job.
+ */
+int vdev_kfd_sdma_run_ib(unsigned int gpu, uint64_t va, uint32_t bytes, uint64_t *fault_va);
 
 /* The process's queues are evicted after a VM fault: no engine runs a packet. */
 extern bool vdev_kfd_queues_evicted;
@@ -419,3 +433,23 @@ void vdev_amdgpu_svm_unmap(uint64_t start, uint64_t end);
 void vdev_amdgpu_svm_invalidate(uint64_t start, uint64_t end, bool dropped);
 /* The render node's drm_file of GPU @gpu is gone (its last descriptor closed). */
 void vdev_amdgpu_svm_release(unsigned int gpu);
+
+/*
+ * ---- the render node's GEM, VM and command submission (amdgpu_cs.c);
+ * kfd_lock held ----
+ */
+/* An amdgpu driver ioctl or GEM_CLOSE: >= 0, -errno, -ENOTTY when not one of them. */
+long vdev_amdgpu_render_ioctl(unsigned int gpu, unsigned long request, void *arg);
+/*
+ * GPU @gpu's access through its GEM VA mappings, as vdev_kfd_bo_io():
+ * 0 (*@done bytes moved, within one mapping), -ENOENT nothing mapped at
+ * @va, -EPERM a write to a mapping without WRITEABLE.
+ */
+int vdev_amdgpu_gem_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool write,
+		       size_t *done);
+/* The node's mmap at a GEM offset: *@ours false when @off is none of GEM's (KFD's BOs). */
+void *vdev_amdgpu_gem_mmap(unsigned int gpu, void *addr, size_t len, int prot, int flags,
+			   uint64_t off, bool *ours);
+void vdev_amdgpu_render_release(unsigned int gpu);
+/* The render minor of a descriptor of a kfd preset's render node, -1 for any other. */
+int vdev_kfd_render_minor(int fd);

@@ -205,6 +205,55 @@ int vdev_kfd_attach(int fd, int node, int flags)
 	return ret;
 }
 
+int vdev_kfd_render_minor(int fd)
+{
+	struct kfd_fd *k;
+	int minor = -1;
+
+	if (!vdev_kfd || fd < 0 || pthread_mutex_lock(&kfd_lock))
+		return -1;
+	k = fd_find(fd);
+	if (k && k->node != VDEV_KFD_NODE_KFD)
+		minor = (int)vdev_kfd->gpus[k->node].render_minor;
+	pthread_mutex_unlock(&kfd_lock);
+	return minor;
+}
+
+/*
+ * dup/dup2/dup3/F_DUPFD of a vdev kfd descriptor: @newfd is the same open
+ * file (libdrm_amdgpu keeps a dup of the render node it is given), so it
+ * gets a slot with the same node and owner, and the state goes only with
+ * the last of them (release_if_last).  0, or -ENOMEM when the table is
+ * full (the caller closes @newfd).
+ */
+int vdev_kfd_dup(int oldfd, int newfd)
+{
+	struct kfd_fd *k, *slot = NULL;
+	int ret = 0, held;
+
+	if (!vdev_kfd || oldfd < 0 || newfd < 0 || oldfd == newfd)
+		return 0;
+	/* vdev's own dups (the SMI pump's, under kfd_lock) find the lock theirs already. */
+	held = pthread_mutex_lock(&kfd_lock);
+	if (held && held != EDEADLK)
+		return -EBUSY;
+	k = fd_find(oldfd);
+	if (k) {
+		for (int i = 0; i < MAX_FDS && !slot; i++)
+			if (fds[i].fd < 0)
+				slot = &fds[i];
+		if (slot) {
+			*slot = *k;
+			slot->fd = newfd;
+		} else {
+			ret = -ENOMEM;
+		}
+	}
+	if (!held)
+		pthread_mutex_unlock(&kfd_lock);
+	return ret;
+}
+
 bool vdev_kfd_owns(int fd)
 {
 	bool ours;
@@ -242,8 +291,9 @@ static void release_if_last(const struct kfd_fd *closing)
 	if (closing->pid != getpid() || node_open_here(closing->node))
 		return;
 	if (closing->node != VDEV_KFD_NODE_KFD) {
-		/* vdev keeps one drm_gpusvm per GPU and process, not per file. */
+		/* vdev keeps one drm_gpusvm, GEM and VM per GPU and process, not per file. */
 		vdev_amdgpu_svm_release((unsigned int)closing->node);
+		vdev_amdgpu_render_release((unsigned int)closing->node);
 		return;
 	}
 	vdev_kfd_queues_release();
@@ -566,8 +616,12 @@ static long render_ioctl(unsigned int gpu, unsigned long request, void *arg)
 	if (_IOC_TYPE(request) == DRM_IOCTL_BASE && nr >= DRM_COMMAND_BASE + DRM_AMDGPU_PROC_OPTIONS &&
 	    nr < DRM_COMMAND_END)
 		return vdev_amdgpu_svm_ioctl(gpu, nr - DRM_COMMAND_BASE, request, arg);
-	if (request != DRM_IOCTL_VERSION)
-		return vdev_kfd_reject(-ENOTTY, "vdev: this amdgpu ioctl is not served");
+	if (request != DRM_IOCTL_VERSION) {
+		long ret = vdev_amdgpu_render_ioctl(gpu, request, arg);
+
+		return ret == -ENOTTY ? vdev_kfd_reject(-ENOTTY, "vdev: this amdgpu ioctl is not served")
+				      : ret;
+	}
 	if (vdev_cpu_read((uintptr_t)arg, &v, sizeof(v)))
 		return -EFAULT;
 	if (render_version(&v))
@@ -598,11 +652,17 @@ void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	} else if (k->node == VDEV_KFD_NODE_KFD && vdev_kfd_proc.pid != getpid()) {
 		p = MAP_FAILED;
 		err = EINVAL;
+	} else if (k->node == VDEV_KFD_NODE_KFD) {
+		p = vdev_kfd_mmap_kfd(addr, len, prot, flags, (uint64_t)off);
+		err = errno;
 	} else {
-		p = k->node == VDEV_KFD_NODE_KFD
-			? vdev_kfd_mmap_kfd(addr, len, prot, flags, (uint64_t)off)
-			: vdev_kfd_bo_mmap_render((unsigned int)k->node, addr, len, prot, flags,
-						  (uint64_t)off);
+		bool gem;
+
+		p = vdev_amdgpu_gem_mmap((unsigned int)k->node, addr, len, prot, flags, (uint64_t)off,
+					 &gem);
+		if (!gem)
+			p = vdev_kfd_bo_mmap_render((unsigned int)k->node, addr, len, prot, flags,
+						    (uint64_t)off);
 		err = errno;
 	}
 	pthread_mutex_unlock(&kfd_lock);

@@ -93,6 +93,8 @@ static int gpu_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool wri
 		size_t done;
 		int ret = vdev_kfd_bo_io(gpu, va, p, len, write, &done);
 
+		if (ret == -ENOENT)
+			ret = vdev_amdgpu_gem_io(gpu, va, p, len, write, &done);
 		if (ret == -ENOENT) {
 			done = PAGE - (va & (PAGE - 1));
 			if (done > len)
@@ -122,7 +124,7 @@ static int gpu_io(unsigned int gpu, uint64_t va, void *buf, size_t len, bool wri
  * through MMHUB on gfx9 (IH client VMC) and through GFXHUB from gfx10 on
  * (IH client UTCL2); "retry" when XNACK is on.
  */
-static void fault_log(unsigned int gpu, uint64_t va, bool write, int err)
+static void fault_log(unsigned int gpu, uint64_t va, bool write, int err, unsigned int vmid)
 {
 	bool mmhub = vdev_kfd->gpus[gpu].gfx_target_version < 100000;
 	char comm[32] = "?";
@@ -133,9 +135,9 @@ static void fault_log(unsigned int gpu, uint64_t va, bool write, int err)
 			comm[strcspn(comm, "\n")] = 0;
 		fclose(f);
 	}
-	vdev_kfd_kmsg(3, "amdgpu: [%s] %s page fault (src_id:0 ring:0 vmid:8 pasid:%u)\n",
+	vdev_kfd_kmsg(3, "amdgpu: [%s] %s page fault (src_id:0 ring:0 vmid:%u pasid:%u)\n",
 		      mmhub ? "mmhub0" : "gfxhub0",
-		      vdev_kfd_proc.xnack_enabled ? "retry" : "no-retry",
+		      vdev_kfd_proc.xnack_enabled ? "retry" : "no-retry", vmid,
 		      0x8000u + (unsigned int)(getpid() & 0x7fff));
 	vdev_kfd_kmsg(3, "amdgpu:  for process %s pid %d thread %s pid %d)\n", comm, getpid(), comm,
 		      getpid());
@@ -152,7 +154,7 @@ void vdev_kfd_vm_fault(unsigned int gpu, uint64_t va, bool write, int err)
 	struct kfd_hsa_memory_exception_data d = { 0 };
 
 	va &= ~(PAGE - 1);
-	fault_log(gpu, va, write, err);
+	fault_log(gpu, va, write, err, 8);	/* KFD's first VMID */
 	/*
 	 * kfd_set_dbg_ev_from_interrupt without a debugger: the process's
 	 * queues evicted (until it goes), then kfd_signal_vm_fault_event with
@@ -166,24 +168,40 @@ void vdev_kfd_vm_fault(unsigned int gpu, uint64_t va, bool write, int err)
 	vdev_kfd_signal_memory_events(&d);
 }
 
-/* The engine may go on: not stopped, not evicted. */
+/* The engine may go on: not stopped, not evicted (KFD's eviction stops user queues only). */
 static bool runnable(const struct vdev_kfd_queue *q)
 {
+	if (q->cs_job)
+		return !q->faulted;
 	return !q->stop && !q->hung && !vdev_kfd_queues_evicted;
 }
 
-/* Gives ioctls a chance between two pieces of a long operation. */
-static void breathe(void)
+/*
+ * Gives ioctls a chance between two pieces of a long operation; not for a
+ * render node's IB, which runs inside the CS ioctl that holds the lock.
+ */
+static void breathe(const struct vdev_kfd_queue *q)
 {
+	if (q->cs_job)
+		return;
 	vdev_kfd_unlock();
 	sched_yield();
 	vdev_kfd_lock();
 }
 
-/* Reports a fault of an operand and ends the packet. */
+/*
+ * Reports a fault of an operand and ends the packet.  A render node's job
+ * runs on a gfx VMID (1 here), which KFD's interrupt handler leaves alone.
+ */
 static bool fault(struct vdev_kfd_queue *q, uint64_t va, bool write, int err)
 {
-	vdev_kfd_vm_fault(q->gpu, va, write, err);
+	if (q->cs_job) {
+		fault_log(q->gpu, va & ~(PAGE - 1), write, err, 1);
+		q->faulted = true;
+		q->fault_va = va & ~(PAGE - 1);
+	} else {
+		vdev_kfd_vm_fault(q->gpu, va, write, err);
+	}
 	return false;
 }
 
@@ -198,7 +216,7 @@ static bool do_copy(struct vdev_kfd_queue *q, uint64_t dst, uint64_t src, uint64
 		size_t n = bytes - done < CHUNK ? bytes - done : CHUNK;
 
 		if (done)
-			breathe();
+			breathe(q);
 		if (!runnable(q))
 			return false;
 		ret = gpu_io(q->gpu, src + done, bounce, n, false, &fva);
@@ -227,7 +245,7 @@ static bool do_fill(struct vdev_kfd_queue *q, uint64_t dst, uint32_t value, unsi
 		size_t n = bytes - done < CHUNK ? bytes - done : CHUNK;
 
 		if (done)
-			breathe();
+			breathe(q);
 		if (!runnable(q))
 			return false;
 		ret = gpu_io(q->gpu, dst + done, bounce, n, true, &fva);
@@ -293,6 +311,40 @@ static bool execute(struct vdev_kfd_queue *q, const uint32_t *dw, uint32_t n, ch
 		return do_fill(q, addr64(dw + 1), dw[3], dw[0] >> 30,
 			       (uint64_t)(dw[4] & COUNT_MASK) + 1, bounce);
 	}
+}
+
+int vdev_kfd_sdma_run_ib(unsigned int gpu, uint64_t va, uint32_t bytes, uint64_t *fault_va)
+{
+	struct vdev_kfd_queue q = { .gpu = gpu, .cs_job = true };
+	uint32_t n = bytes / 4, *dw = malloc(bytes);
+	char *bounce = malloc(CHUNK);
+	uint64_t fva;
+	int ret = 0;
+
+	if (!dw || !bounce) {
+		free(dw);
+		free(bounce);
+		return -ENOMEM;
+	}
+	/* The engine fetches the IB through the VM like any operand. */
+	if (gpu_io(gpu, va, dw, bytes, false, &fva)) {
+		fault(&q, fva, false, -EFAULT);
+		ret = -EFAULT;
+	}
+	for (uint32_t at = 0, len; !ret && at < n; at += len) {
+		len = packet_dwords(dw + at, n - at);
+		if (!len || len > n - at) {
+			vdev_kfd_kmsg(3, "amdgpu: sdma%u: %s packet 0x%08x at dword %u of an IB: "
+				      "the job hangs\n", 0u, len ? "cut" : "unknown", dw[at], at);
+			ret = -EIO;
+		} else if (!execute(&q, dw + at, len, bounce)) {
+			ret = q.faulted ? -EFAULT : -EIO;
+		}
+	}
+	free(dw);
+	free(bounce);
+	*fault_va = q.fault_va;
+	return ret;
 }
 
 /* Dwords [at, at + n) of the ring from byte pointer @rptr, wrapping. */

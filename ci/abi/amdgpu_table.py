@@ -44,6 +44,7 @@ TABLE = Table(
         S('drm_amdgpu_gem_svm', 32,
           'start_addr@0:8 size@8:8 operation@16:4 nattr@20:4 attrs_ptr@24:8',
           since='rfc'),
+        S('drm_amdgpu_info_gpuvm_fault', 16, 'addr@0:8 status@8:4 vmhub@12:4'),
     ],
     ioctls=[
         # DRM_IOWR(0x40 + nr, 32 bytes)
@@ -51,6 +52,7 @@ TABLE = Table(
         I('DRM_IOCTL_AMDGPU_GEM_SVM_V8', 0xc020645b, since='rfc'),
     ],
     consts=[
+        C('AMDGPU_INFO_GPUVM_FAULT', 0x23),
         C('DRM_AMDGPU_GEM_LIST_HANDLES', 0x19, since='>6.12'),
         C('DRM_AMDGPU_PROC_OPTIONS', 0x1a, since='>6.12'),
         C('DRM_AMDGPU_GEM_SVM_V1', 0x1a, since='rfc'),

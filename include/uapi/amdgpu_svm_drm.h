@@ -146,6 +146,23 @@ struct drm_amdgpu_gem_svm {
 #define AMDGPU_SVM_V8_ATTR_GPU_EXEC		9
 #define AMDGPU_SVM_V8_ATTR_GPU_READ_MOSTLY	10
 
+/*
+ * An upstream query (in 6.12 and 7.3.4, not in libdrm 2.4.114's header):
+ * the last GPU VM fault of the file's VM, sticky (a fault with status 0
+ * does not replace it) and never cleared, so it tells a fault from none
+ * only on a VM that had none before.  Guarded like the numbers above:
+ * include a real amdgpu_drm.h first, or only this header.
+ */
+#ifndef AMDGPU_INFO_GPUVM_FAULT
+#define AMDGPU_INFO_GPUVM_FAULT		0x23
+
+struct drm_amdgpu_info_gpuvm_fault {
+	__u64 addr;
+	__u32 status;		/* the hub's VM_L2_PROTECTION_FAULT_STATUS; 0: none yet */
+	__u32 vmhub;
+};
+#endif
+
 #if defined(__cplusplus)
 }
 #endif

@@ -37,6 +37,8 @@ struct amdgpu_sdma {
 	uint64_t staging_va;
 	void *staging_cpu;
 	uint64_t staging_bytes;
+	/* Both BOs, handed to every submission (they are not VM-always-valid). */
+	amdgpu_bo_list_handle bo_list;
 };
 
 /*
@@ -46,15 +48,27 @@ struct amdgpu_sdma {
  */
 int __amdgpu_sdma_open(int render_fd, uint32_t gfx_target_version, struct amdgpu_sdma **out);
 void amdgpu_sdma_close(struct amdgpu_sdma *s);
+/* __amdgpu_sdma_open asserting success, closed when the subtest ends (igt_defer). */
+struct amdgpu_sdma *amdgpu_sdma_open(int render_fd, uint32_t gfx_target_version);
 
 /*
  * Submits @n dwords as one IB on the first SDMA ring and waits for its
  * fence at most @timeout_ns: 0, -ETIME on timeout, -ECANCELED when the
- * context was reset (a GPU VM fault with XNACK off, or a hang: the
+ * context was reset (a hang the kernel's job timeout resolved: the
  * context is then lost and later submissions fail too), other -errno from
- * the submission.
+ * the submission.  A GPU VM fault does not fail it: amdgpu reports the
+ * fault in the kernel log and lets the engine go on (the access lands on
+ * the dummy page), so callers check the data the packets produced.
  */
 int __amdgpu_sdma_run(struct amdgpu_sdma *s, const uint32_t *dw, uint32_t n, uint64_t timeout_ns);
+/* (The IB holds 16K dwords; more is -E2BIG.  The helpers below chunk for it.) */
+
+/*
+ * The VM's last GPU fault (AMDGPU_INFO_GPUVM_FAULT, 6.10+; -EINVAL before):
+ * its address and status, both 0 while the VM had none.  Sticky: a later
+ * fault replaces it, nothing clears it.
+ */
+int __amdgpu_sdma_vm_fault(struct amdgpu_sdma *s, uint64_t *addr, uint32_t *status);
 
 /* The device does it; sizes multiples of 4, addresses 4-byte aligned. */
 int __amdgpu_sdma_copy(struct amdgpu_sdma *s, uint64_t dst, uint64_t src, uint64_t bytes);

@@ -15,6 +15,7 @@
 
 #include "amdgpu_svm.h"
 #include "igt_core.h"
+#include "kfd/kfd_ioctl.h"
 #include "util.h"
 
 int __amdgpu_svm_ioctl(const struct amdgpu_svm *svm, struct drm_amdgpu_gem_svm *args)
@@ -26,7 +27,8 @@ int __amdgpu_svm_ioctl(const struct amdgpu_svm *svm, struct drm_amdgpu_gem_svm *
 
 const char *amdgpu_svm_rev_name(enum amdgpu_svm_rev rev)
 {
-	return rev == AMDGPU_SVM_V1 ? "v1" : rev == AMDGPU_SVM_V8 ? "v8" : "absent";
+	return rev == AMDGPU_SVM_V1 ? "v1" : rev == AMDGPU_SVM_V8 ? "v8" :
+	       rev == AMDGPU_SVM_KFD ? "kfd" : "absent";
 }
 
 /* ---- the probe ---- */
@@ -191,6 +193,35 @@ int __amdgpu_svm_probe(int render_fd, struct amdgpu_svm_probe *p)
 
 /* ---- the model in each numbering ---- */
 
+/* v1 is KFD's numbering: the model drives /dev/kfd with v1's encoding. */
+_Static_assert(AMDGPU_SVM_V1_ATTR_PREFERRED_LOC == KFD_IOCTL_SVM_ATTR_PREFERRED_LOC &&
+	       AMDGPU_SVM_V1_ATTR_PREFETCH_LOC == KFD_IOCTL_SVM_ATTR_PREFETCH_LOC &&
+	       AMDGPU_SVM_V1_ATTR_ACCESS == KFD_IOCTL_SVM_ATTR_ACCESS &&
+	       AMDGPU_SVM_V1_ATTR_ACCESS_IN_PLACE == KFD_IOCTL_SVM_ATTR_ACCESS_IN_PLACE &&
+	       AMDGPU_SVM_V1_ATTR_NO_ACCESS == KFD_IOCTL_SVM_ATTR_NO_ACCESS &&
+	       AMDGPU_SVM_V1_ATTR_SET_FLAGS == KFD_IOCTL_SVM_ATTR_SET_FLAGS &&
+	       AMDGPU_SVM_V1_ATTR_CLR_FLAGS == KFD_IOCTL_SVM_ATTR_CLR_FLAGS &&
+	       AMDGPU_SVM_V1_ATTR_GRANULARITY == KFD_IOCTL_SVM_ATTR_GRANULARITY,
+	       "RFC v1 attribute types are not KFD's");
+_Static_assert(AMDGPU_SVM_V1_FLAG_HOST_ACCESS == KFD_IOCTL_SVM_FLAG_HOST_ACCESS &&
+	       AMDGPU_SVM_V1_FLAG_COHERENT == KFD_IOCTL_SVM_FLAG_COHERENT &&
+	       AMDGPU_SVM_V1_FLAG_HIVE_LOCAL == KFD_IOCTL_SVM_FLAG_HIVE_LOCAL &&
+	       AMDGPU_SVM_V1_FLAG_GPU_RO == KFD_IOCTL_SVM_FLAG_GPU_RO &&
+	       AMDGPU_SVM_V1_FLAG_GPU_EXEC == KFD_IOCTL_SVM_FLAG_GPU_EXEC &&
+	       AMDGPU_SVM_V1_FLAG_GPU_READ_MOSTLY == KFD_IOCTL_SVM_FLAG_GPU_READ_MOSTLY &&
+	       AMDGPU_SVM_V1_FLAG_GPU_ALWAYS_MAPPED == KFD_IOCTL_SVM_FLAG_GPU_ALWAYS_MAPPED &&
+	       AMDGPU_SVM_V1_FLAG_EXT_COHERENT == KFD_IOCTL_SVM_FLAG_EXT_COHERENT,
+	       "RFC v1 flags are not KFD's");
+_Static_assert(sizeof(struct drm_amdgpu_svm_attribute) == sizeof(struct kfd_ioctl_svm_attribute),
+	       "attribute layouts differ");
+
+void amdgpu_svm_on_kfd(struct amdgpu_svm *out, int kfd_fd, uint32_t gpu_id)
+{
+	*out = (struct amdgpu_svm){ .fd = kfd_fd, .gpu_id = gpu_id };
+	out->probe.rev = AMDGPU_SVM_KFD;
+	snprintf(out->probe.reason, sizeof(out->probe.reason), "KFD's SVM ioctl");
+}
+
 static const uint32_t v1_flag_bit[ASVM_NUM_FLAGS] = {
 	[ASVM_FLAG_HOST_ACCESS] = AMDGPU_SVM_V1_FLAG_HOST_ACCESS,
 	[ASVM_FLAG_COHERENT] = AMDGPU_SVM_V1_FLAG_COHERENT,
@@ -315,6 +346,9 @@ static int svm_op(const struct amdgpu_svm *svm, uint32_t op, uint64_t start, uin
 
 	if (svm->probe.rev == AMDGPU_SVM_ABSENT)
 		return -ENODEV;
+	if (svm->probe.rev == AMDGPU_SVM_KFD)
+		return __kfd_svm_attrs(svm->fd, op, start, size,
+				       (struct kfd_ioctl_svm_attribute *)raw, n);
 	return __amdgpu_svm_ioctl(svm, &args);
 }
 

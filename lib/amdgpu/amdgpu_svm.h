@@ -25,6 +25,12 @@ enum amdgpu_svm_rev {
 	AMDGPU_SVM_ABSENT,	/* no SVM ioctl on this kernel (or not one we may call) */
 	AMDGPU_SVM_V1,		/* RFC/POC v1: 0x1a, XNACK off only */
 	AMDGPU_SVM_V8,		/* PATCH v8: 0x1b, XNACK on only */
+	/*
+	 * Not a render-node revision: KFD's own SVM ioctl on /dev/kfd, whose
+	 * numbering v1 copied, behind the same model (amdgpu_svm_on_kfd), so
+	 * that a scenario runs unchanged on both (tests/amd_svm_vs_kfd).
+	 */
+	AMDGPU_SVM_KFD,
 };
 
 struct amdgpu_svm_probe {
@@ -47,7 +53,7 @@ struct amdgpu_svm_probe {
  * itself could not run (not an amdgpu node: -ENODEV).
  */
 int __amdgpu_svm_probe(int render_fd, struct amdgpu_svm_probe *out);
-const char *amdgpu_svm_rev_name(enum amdgpu_svm_rev rev);	/* "v1", "v8", "absent" */
+const char *amdgpu_svm_rev_name(enum amdgpu_svm_rev rev);	/* "v1", "v8", "kfd", "absent" */
 
 /* The ioctl a revision sits at: the number follows from the revision. */
 static inline unsigned long amdgpu_svm_request(enum amdgpu_svm_rev rev)
@@ -111,6 +117,13 @@ struct amdgpu_svm {
 	struct amdgpu_svm_probe probe;
 	uint32_t gpu_id;
 };
+
+/*
+ * @out drives KFD's SVM (AMDKFD_IOC_SVM on @kfd_fd) for GPU @gpu_id with
+ * the model: SET, GET as below (RESET is -EOPNOTSUPP, as on v1; the raw
+ * render-node ioctl -ENODEV).
+ */
+void amdgpu_svm_on_kfd(struct amdgpu_svm *out, int kfd_fd, uint32_t gpu_id);
 
 /*
  * SET of @n attributes on [start, start + size).  -EOPNOTSUPP for an

@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* svm_dev ops on amdkfd (see kfd_backend.h). */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -319,40 +315,34 @@ static int access_here(struct svm_dev *dev, enum access_kind kind, void *dst, co
 
 /* ---- accesses the CPU mapping forbids: in a child's KFD process ---------- */
 
+struct child_access {
+	const struct svm_dev *dev;
+	enum access_kind kind;
+	void *dst;
+	const void *src;
+	size_t len;
+};
+
 /*
- * The child's verdict: 0 when its kernel let the access through, 1 when it
+ * In the child: 0 when its kernel let the access through, 1 when it
  * refused it (at registration or by a VM fault), else -errno of a step
  * that failed for another reason.
  */
-static int child_verdict(const struct svm_dev *dev, enum access_kind kind, void *dst,
-			 const void *src, size_t len)
+static int child_verdict(void *arg)
 {
-	struct svm_dev child = *dev;
+	const struct child_access *a = arg;
+	struct svm_dev child = *a->dev;
 	int ret;
 
 	child.priv = NULL;
 	child.fd = -1;
-	ret = kfd_open(&child, &dev->info);
+	ret = kfd_open(&child, &a->dev->info);
 	if (ret)
 		return ret;
-	ret = access_locked(&child, kind, dst, src, len);
+	ret = access_locked(&child, a->kind, a->dst, a->src, a->len);
 	if (ret == -EIO || ret == -EFAULT || ret == -EPERM)
 		ret = 1;	/* a VM fault, or SET refusing the range */
 	kfd_close(&child);
-	return ret;
-}
-
-static int wait_child(pid_t pid, int rfd, int *verdict)
-{
-	struct pollfd pfd = { .fd = rfd, .events = POLLIN };
-	int status, ret = -ETIME;
-
-	if (poll(&pfd, 1, CHILD_TIMEOUT_MS) == 1)
-		ret = read(rfd, verdict, sizeof(*verdict)) == sizeof(*verdict) ? 0 : -EPIPE;
-	if (ret)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	return ret;
 }
 
@@ -364,31 +354,10 @@ static int wait_child(pid_t pid, int rfd, int *verdict)
 static int access_in_child(struct svm_dev *dev, enum access_kind kind, void *dst,
 			   const void *src, size_t len, int cause)
 {
-	int pipefd[2], verdict = 0, ret;
-	pid_t pid;
+	struct child_access a = { dev, kind, dst, src, len };
 
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
 	kfd_expect_vm_fault();	/* the child's, when its kernel refuses */
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return ret;
-	}
-	if (!pid) {
-		verdict = child_verdict(dev, kind, dst, src, len);
-		if (write(pipefd[1], &verdict, sizeof(verdict)) != sizeof(verdict))
-			_exit(2);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	ret = wait_child(pid, pipefd[0], &verdict);
-	close(pipefd[0]);
-	if (ret)
-		return ret;
-	return verdict == 1 ? cause : verdict;
+	return svm_refusal_in_child(child_verdict, &a, cause, CHILD_TIMEOUT_MS);
 }
 
 static int gpu_access(struct svm_dev *dev, enum access_kind kind, void *dst, const void *src,

@@ -2,8 +2,11 @@
 /* The CPU mapping's verdict on a device access (see svm_refusal.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "svm_dev.h"
@@ -47,4 +50,46 @@ int svm_cpu_refusal(uintptr_t start, size_t len, bool write)
 	if (pos < end)
 		return SVM_ERR_NO_ACCESS;
 	return write && unwritable ? SVM_ERR_READ_ONLY : 0;
+}
+
+static int wait_child(pid_t pid, int rfd, int timeout_ms, int *verdict)
+{
+	struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+	int status, ret = -ETIME;
+
+	if (poll(&pfd, 1, timeout_ms) == 1)
+		ret = read(rfd, verdict, sizeof(*verdict)) == sizeof(*verdict) ? 0 : -EPIPE;
+	if (ret)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return ret;
+}
+
+int svm_refusal_in_child(int (*verdict)(void *arg), void *arg, int cause, int timeout_ms)
+{
+	int pipefd[2], answer = 0, ret;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ret;
+	}
+	if (!pid) {
+		answer = verdict(arg);
+		if (write(pipefd[1], &answer, sizeof(answer)) != sizeof(answer))
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ret = wait_child(pid, pipefd[0], timeout_ms, &answer);
+	close(pipefd[0]);
+	if (ret)
+		return ret;
+	return answer == 1 ? cause : answer;
 }
