@@ -15,8 +15,7 @@
  *   amdgpu_vm_make_compute).  Skips: no /dev/kfd, a kernel without the RFC,
  *   SVM not enabled, a subtest for the other revision.  GPU access (partial
  *   munmap, invalidation) is lib/amdgpu's SDMA on the render node itself
- *   (libdrm_amdgpu).  Not covered yet are eviction with queues live, fork COW
- *   and memory pressure.
+ *   (libdrm_amdgpu), except for the eviction with a KFD queue live.
  * Functionality: amdgpu, svm, attributes
  * Test requirement: an amdgpu kernel carrying the drm_gpusvm SVM RFC (v1 or v8)
  * Scenario catalog: lib/svm/scenarios
@@ -25,11 +24,15 @@
  * @xnack-on: RFC v8: the device faults pages in
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "amdgpu/amdgpu_backend.h"
@@ -38,6 +41,8 @@
 #include "igt_core.h"
 #include "igt_defer.h"
 #include "kfd/kfd_device.h"
+#include "kfd/kfd_sdma.h"
+#include "kfd/kfd_sdma_queue.h"
 #include "svm/svm_catalog.h"
 #include "util.h"
 
@@ -464,6 +469,9 @@ struct chunk {
 	struct amdgpu_sdma *s;
 };
 
+/* The bound of a KFD queue's submission and wait (invalidate-evict-live-queue). */
+#define GPU_TIMEOUT_MS 5000
+
 static struct amdgpu_sdma *sdma_of(int g)
 {
 	return amdgpu_sdma_open(kdev->gpus[g].render_fd, kdev->gpus[g].node->gfx_target_version);
@@ -624,6 +632,9 @@ static void attr_keep_chunk_cut(const struct cut *cut)
  * arg[1]:
  * @mprotect: mprotect to read-only and back to read-write
  * @dontneed: MADV_DONTNEED of the whole chunk (the CPU then reads zeros)
+ * @pageout:  memory pressure made deterministic, MADV_PAGEOUT of the whole
+ *            chunk (5.4+; with swap its pages go out and the notifier
+ *            fires; without swap they may stay, and the check holds alike)
  */
 static void invalidate(const char *how)
 {
@@ -635,6 +646,12 @@ static void invalidate(const char *how)
 	if (!strcmp(how, "mprotect")) {
 		igt_assert_eq(mprotect(p, c.size, PROT_READ), 0);
 		igt_assert_eq(mprotect(p, c.size, PROT_READ | PROT_WRITE), 0);
+		igt_assert_eq(((uint32_t *)p)[0], 0x5a5a0003);
+	} else if (!strcmp(how, "pageout")) {
+		int ret = madvise(p, c.size, MADV_PAGEOUT) ? -errno : 0;
+
+		igt_require_f(ret != -EINVAL, "no MADV_PAGEOUT (a kernel before 5.4)\n");
+		igt_assert_f(ret == 0, "MADV_PAGEOUT: %s\n", strerror(-ret));
 		igt_assert_eq(((uint32_t *)p)[0], 0x5a5a0003);
 	} else {
 		igt_assert_eq(madvise(p, c.size, MADV_DONTNEED), 0);
@@ -648,7 +665,109 @@ static void invalidate(const char *how)
 		     ASVM_ACCESS_MIGRATE);
 }
 
-static const char *const invalidations[] = { "mprotect", "dontneed" };
+static const char *const invalidations[] = { "mprotect", "dontneed", "pageout" };
+
+/* A forked child's answer: 1 its copy kept @value in the first @pages pages, 0 not. */
+static int child_keeps(int from_parent, int to_parent, const uint32_t *p, uint64_t bytes,
+		       uint32_t value)
+{
+	struct pollfd go = { .fd = from_parent, .events = POLLIN };
+	char byte, answer = 1;
+
+	if (poll(&go, 1, TIMEOUT_S * 1000) != 1 || read(from_parent, &byte, 1) != 1)
+		_exit(2);
+	for (uint64_t i = 0; i < bytes / 4; i++)
+		if (p[i] != value)
+			answer = 0;
+	_exit(write(to_parent, &answer, 1) == 1 ? 0 : 3);
+}
+
+/**
+ * SUBTEST: invalidate-fork-cow
+ * Description: A 2 MiB chunk made GPU-accessible and filled by SDMA, then
+ *   fork(): the parent's private pages become copy-on-write, which the MMU
+ *   notifier sees as an invalidation of the parent's range.  The parent's
+ *   CPU then writes its first page (its own copy now) and SDMA copies that
+ *   page into the second and fills the third: the parent reads exactly what
+ *   its CPU and GPU wrote, and the child's copy of the three pages still
+ *   holds the fill from before the fork.  A GPU mapping left on the old
+ *   pages would read the child's data and write into the child
+ */
+static void invalidate_fork_cow(void)
+{
+	const uint32_t before = 0x5a5a0007;
+	struct chunk c = gpu_chunk();
+	int down[2], up[2], status;
+	struct pollfd answer;
+	char verdict = 0;
+	pid_t pid;
+
+	gpu_fill(&c, c.p, c.size, before, "before the fork");
+	igt_assert_eq(pipe2(down, O_CLOEXEC), 0);
+	igt_assert_eq(pipe2(up, O_CLOEXEC), 0);
+	fflush(NULL);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (!pid)
+		child_keeps(down[0], up[1], (const uint32_t *)(uintptr_t)c.p, 3 * page, before);
+	gpu_copy_check(&c, c.p + page, c.p, page, 0x2468u, "the parent after the fork");
+	gpu_fill(&c, c.p + 2 * page, page, 0xa5a50007, "the parent after the fork");
+	igt_assert_eq(write(down[1], "g", 1), 1);
+	answer = (struct pollfd){ .fd = up[0], .events = POLLIN };
+	if (poll(&answer, 1, TIMEOUT_S * 1000) != 1 || read(up[0], &verdict, 1) != 1)
+		kill(pid, SIGKILL);
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	close(down[0]);
+	close(down[1]);
+	close(up[0]);
+	close(up[1]);
+	igt_assert_f(WIFEXITED(status) && !WEXITSTATUS(status), "the child ended with status %#x\n",
+		     status);
+	igt_assert_f(verdict == 1, "the child's copy of the first three pages changed after the "
+		     "fork: the GPU wrote into the child's pages\n");
+}
+
+/**
+ * SUBTEST: invalidate-evict-live-queue
+ * Description: A KFD SDMA queue on the render node's VM copies the first
+ *   MiB of a GPU-accessible chunk to its second MiB while the CPU changes
+ *   the source's protection to read-only and back, four times: with XNACK
+ *   off (RFC v1) each invalidation quiesces the process's KFD queues (the
+ *   RFC reuses KFD's quiesce/resume) and the restore must resume them with
+ *   the mapping back, so the copy completes with exact data; a second copy
+ *   after the invalidations checks the restore once more.  The protection
+ *   changes on the source alone, because a restore may run while it is
+ *   read-only, which a read survives and a write would not
+ */
+static void invalidate_evict_live_queue(void)
+{
+	struct chunk c = gpu_chunk();
+	uint64_t half = c.size / 2;
+	struct kfd_sdma_queue *q = kfd_sdma_queue_create(kdev, &kdev->gpus[0], 0);
+	uint32_t *src = (uint32_t *)(uintptr_t)c.p, *dst = (uint32_t *)(uintptr_t)(c.p + half);
+	uint32_t pkt[2 * KFD_SDMA_COPY_DWORDS];
+	unsigned int n = kfd_sdma_copy_linear(pkt, c.p + half, c.p, half);
+	int ret;
+
+	igt_assert(n <= ARRAY_SIZE(pkt));
+	for (uint64_t i = 0; i < half / 4; i++)
+		src[i] = 0x13570000u ^ (uint32_t)i;
+	for (int round = 0; round < 2; round++) {
+		memset(dst, 0, half);
+		ret = __kfd_sdma_submit(q, pkt, n, GPU_TIMEOUT_MS);
+		igt_assert_f(ret == 0, "submitting the copy: %s\n", strerror(-ret));
+		for (int i = 0; !round && i < 4; i++) {
+			igt_assert_eq(mprotect(src, half, PROT_READ), 0);
+			igt_assert_eq(mprotect(src, half, PROT_READ | PROT_WRITE), 0);
+		}
+		ret = __kfd_sdma_wait_idle(q, GPU_TIMEOUT_MS);
+		igt_assert_f(ret == 0, "copy %d with the invalidations%s: %s\n", round,
+			     round ? " done" : " running", strerror(-ret));
+		for (uint64_t i = 0; i < half / 4; i++)
+			igt_assert_f(dst[i] == (0x13570000u ^ (uint32_t)i),
+				     "copy %d: dword %" PRIu64 " is %#x\n", round, i, dst[i]);
+	}
+}
 
 /**
  * SUBTEST: multi-gpu-conflicting-preferred-loc
@@ -900,6 +1019,16 @@ igt_main
 			require_svm();
 			attr_keep_chunk_cut(&cuts[i]);
 		}
+	igt_subtest("invalidate-fork-cow") {
+		igt_set_timeout(TIMEOUT_S, "invalidate-fork-cow");
+		require_svm();
+		invalidate_fork_cow();
+	}
+	igt_subtest("invalidate-evict-live-queue") {
+		igt_set_timeout(TIMEOUT_S, "invalidate-evict-live-queue");
+		require_svm();
+		invalidate_evict_live_queue();
+	}
 	igt_subtest("multi-gpu-conflicting-preferred-loc") {
 		igt_set_timeout(TIMEOUT_S, "multi-gpu-conflicting-preferred-loc");
 		require_svm();

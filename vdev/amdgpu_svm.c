@@ -33,10 +33,11 @@
  *
  * GPU access (gpu_access, from the SDMA engines, which share the GPU's VM)
  * goes through v1's ranges; an invalidation drops their mappings and the
- * restore re-maps them at once.  Bug models partial-unmap-no-rebuild and
+ * restore re-maps them at once; fork invalidates every range of the parent
+ * (its private pages turn copy-on-write).  Bug models partial-unmap-no-rebuild and
  * evict-no-restore skip the rebuild and the restore.  Not modelled yet:
  * v8's retry faults on the render node's ranges (v8 access falls through
- * to KFD's SVM), fork's COW invalidation.
+ * to KFD's SVM).
  */
 #include <errno.h>
 #include <stdlib.h>

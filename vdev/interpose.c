@@ -492,6 +492,18 @@ int madvise(void *addr, size_t len, int advice)
 
 	if (!real_madvise)
 		resolve();
+	if (advice == MADV_PAGEOUT) {
+		/*
+		 * Reclaim on demand: pages that go out are unmapped by
+		 * try_to_unmap, an invalidation whose data comes back on the
+		 * next touch.  vdev cannot tell which pages went, so it
+		 * notifies for the whole span, as for mprotect.
+		 */
+		ret = real_madvise(addr, len, advice);
+		if (!ret)
+			vdev_kfd_cpu_invalidated((uintptr_t)addr, (uintptr_t)addr + len, false);
+		return ret;
+	}
 	if (!drops)
 		return real_madvise(addr, len, advice);
 	vdev_kfd_cpu_changing(1);

@@ -62,6 +62,13 @@ static void fork_prepare(void)
 
 static void fork_parent(void)
 {
+	/*
+	 * fork write-protects the parent's private pages for copy-on-write,
+	 * an invalidation the MMU notifier sees.  vdev does not know which
+	 * VMAs are private: every amdgpu SVM range is invalidated (KFD's
+	 * are not: README "Not modelled").
+	 */
+	vdev_amdgpu_svm_invalidate(0, ~0ull, false);
 	vdev_kfd_smi_unpark();
 	vdev_kfd_queues_unpark();
 	pthread_mutex_unlock(&kfd_lock);
