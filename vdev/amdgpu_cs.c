@@ -108,12 +108,15 @@ static struct file {
  */
 #define FAULT_STATUS		0x4
 
-/* GPU @gpu's state in this process; a fork child forgets its parent's copy. */
+static void free_file(struct file *f);
+
+/* GPU @gpu's state in this process; a fork child frees its copy of the parent's. */
 static struct file *file_of(unsigned int gpu)
 {
 	struct file *f = &files[gpu];
 
 	if (f->pid != getpid()) {
+		free_file(f);
 		*f = (struct file){ .pid = getpid(), .next_handle = 1, .next_ctx = 1,
 				    .next_list = 1, .next_offset = GEM_OFFSET_START };
 	}
@@ -640,11 +643,14 @@ long vdev_amdgpu_render_ioctl(unsigned int gpu, unsigned long request, void *arg
 
 void vdev_amdgpu_render_release(unsigned int gpu)
 {
-	struct file *f;
-
 	if (gpu >= VDEV_KFD_MAX_GPUS || files[gpu].pid != getpid())
 		return;
-	f = &files[gpu];
+	free_file(&files[gpu]);
+}
+
+/* Everything @f holds (in a fork child: its copies of the memfds and mappings). */
+static void free_file(struct file *f)
+{
 	while (f->maps) {
 		struct mapping *n = f->maps->next;
 

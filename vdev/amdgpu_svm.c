@@ -98,13 +98,14 @@ static struct attrs defaults(void)
 	};
 }
 
+static void free_all(unsigned int gpu);
+
 static struct interval **list(unsigned int gpu)
 {
 	if (store_pid != getpid()) {
-		/* A fork child's mm has no SVM: the copied list is the
-		 * parent's, forgotten (not freed: it is only the child's copy). */
-		memset(store, 0, sizeof(store));
-		memset(ranges, 0, sizeof(ranges));
+		/* A fork child's mm has no SVM: its copy of the parent's goes. */
+		for (unsigned int g = 0; g < VDEV_KFD_MAX_GPUS; g++)
+			free_all(g);
 		store_pid = getpid();
 	}
 	return &store[gpu];
@@ -692,6 +693,11 @@ void vdev_amdgpu_svm_release(unsigned int gpu)
 {
 	if (store_pid != getpid() || gpu >= VDEV_KFD_MAX_GPUS)
 		return;
+	free_all(gpu);
+}
+
+static void free_all(unsigned int gpu)
+{
 	while (store[gpu]) {
 		struct interval *n = store[gpu]->next;
 

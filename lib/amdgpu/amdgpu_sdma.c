@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <amdgpu.h>
 #include <amdgpu_drm.h>
@@ -83,10 +84,47 @@ static int gtt_alloc(amdgpu_device_handle dev, uint64_t size, const struct gtt_b
 	return 0;
 }
 
+/*
+ * libdrm_amdgpu keeps one device per GPU and process, found again by the
+ * device's name: a fork child opening the same GPU would get the parent's
+ * device back, and with it the parent's drm_file, which the child shares
+ * (the same open file): its work would run on the parent's VM.  So a child
+ * first lets go of the devices it inherited (amdgpu_device_deinitialize
+ * issues no ioctl: it only closes the child's copy of the fd), and never
+ * frees the inherited BOs, contexts and lists, whose ioctls would act on
+ * the parent's file; they stay on @inherited, reachable, until it exits.
+ */
+static struct amdgpu_sdma *open_handles, *inherited;
+
+static void drop_inherited(void)
+{
+	for (struct amdgpu_sdma **p = &open_handles; *p;) {
+		struct amdgpu_sdma *s = *p;
+
+		if (s->pid == getpid()) {
+			p = &s->next;
+			continue;
+		}
+		*p = s->next;
+		if (s->dev)
+			amdgpu_device_deinitialize(s->dev);
+		s->dev = NULL;
+		s->next = inherited;
+		inherited = s;
+	}
+}
+
 void amdgpu_sdma_close(struct amdgpu_sdma *s)
 {
 	if (!s)
 		return;
+	for (struct amdgpu_sdma **p = &open_handles; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	if (s->pid && s->pid != getpid())
+		return;		/* the parent's: see drop_inherited */
 	if (s->bo_list)
 		amdgpu_bo_list_destroy(s->bo_list);
 	gtt_free(s->staging_bo, s->staging_va_handle, s->staging_va, s->staging_cpu,
@@ -126,6 +164,7 @@ int __amdgpu_sdma_open(int render_fd, uint32_t gfx_target_version, struct amdgpu
 		free(s);
 		return -ENODEV;
 	}
+	drop_inherited();
 	s->fence_extras = kfd_sdma_fence_extras(gfx_target_version);
 	ret = amdgpu_device_initialize(render_fd, &major, &minor, &s->dev);
 	if (ret) {
@@ -156,6 +195,9 @@ int __amdgpu_sdma_open(int render_fd, uint32_t gfx_target_version, struct amdgpu
 		amdgpu_sdma_close(s);
 		return ret < 0 ? ret : -EIO;
 	}
+	s->pid = getpid();
+	s->next = open_handles;
+	open_handles = s;
 	*out = s;
 	return 0;
 }

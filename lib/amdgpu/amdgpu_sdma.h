@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <amdgpu.h>
 
@@ -22,6 +23,8 @@
 #define AMDGPU_SDMA_TIMEOUT_NS ((uint64_t)KFD_DEFAULT_TIMEOUT_MS * 1000 * 1000)
 
 struct amdgpu_sdma {
+	struct amdgpu_sdma *next;	/* every open handle of the process (fork: see amdgpu_sdma.c) */
+	pid_t pid;			/* the process that opened it */
 	amdgpu_device_handle dev;
 	amdgpu_context_handle ctx;
 	uint32_t fence_extras;		/* FENCE header bits for this GPU (kfd_sdma_fence_extras) */
