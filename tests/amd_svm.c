@@ -71,15 +71,7 @@ static void open_svm(void)
 		      "no /dev/kfd with a GPU (the RFC's v1 needs KFD's ACQUIRE_VM)\n");
 	igt_assert_f(ret == 0, "bringing up a KFD process: %s\n", strerror(-ret));
 	page = (uint64_t)getpagesize();
-	svm.fd = kdev->gpus[0].render_fd;
-	svm.gpu_id = kdev->gpus[0].gpu_id;
-	ret = __amdgpu_svm_probe(svm.fd, &svm.probe);
-	if (ret == -EINVAL && getenv("IGT_AMDGPU_SVM")) {
-		igt_warn("%s\n", svm.probe.reason);
-		exit(IGT_EXIT_INVALID);
-	}
-	igt_assert_f(ret == 0 || ret == -ENODEV, "amdgpu SVM probe: %s (%s)\n", strerror(-ret),
-		     svm.probe.reason);
+	amdgpu_svm_of_gpu(&svm, kdev, 0);
 	igt_info("amdgpu %u.%u on %s: SVM %s%s%s%s\n", svm.probe.drm_major, svm.probe.drm_minor,
 		 svm.probe.release, amdgpu_svm_rev_name(svm.probe.rev),
 		 svm.probe.disabled ? " (disabled)" : "", *svm.probe.reason ? ": " : "",
@@ -785,16 +777,12 @@ static void invalidate_evict_live_queue(void)
 static void multi_gpu_conflicting_preferred_loc(void)
 {
 	const uint64_t size = 2ull << 20;
-	struct amdgpu_svm node[2] = { svm, svm };
+	struct amdgpu_svm node[2] = { svm };
 	struct chunk c[2];
 	uint64_t base, p;
-	int ret;
 
 	igt_require_f(kdev->num_gpus >= 2, "two GPUs needed, this machine has %d\n", kdev->num_gpus);
-	node[1].fd = kdev->gpus[1].render_fd;
-	node[1].gpu_id = kdev->gpus[1].gpu_id;
-	ret = __amdgpu_svm_probe(node[1].fd, &node[1].probe);
-	igt_assert_f(ret == 0 || ret == -ENODEV, "probing the second GPU: %s\n", strerror(-ret));
+	amdgpu_svm_of_gpu(&node[1], kdev, 1);
 	igt_require_f(node[1].probe.rev == svm.probe.rev && !node[1].probe.disabled,
 		      "the second GPU's SVM is %s%s: %s\n", amdgpu_svm_rev_name(node[1].probe.rev),
 		      node[1].probe.disabled ? " (disabled)" : "", node[1].probe.reason);

@@ -62,10 +62,7 @@ static void open_both(void)
 	igt_require_f(ret != -ENODEV && ret != -ENOENT, "no /dev/kfd with a GPU\n");
 	igt_assert_f(ret == 0, "bringing up a KFD process: %s\n", strerror(-ret));
 	page = (uint64_t)getpagesize();
-	render.fd = kdev->gpus[0].render_fd;
-	render.gpu_id = kdev->gpus[0].gpu_id;
-	ret = __amdgpu_svm_probe(render.fd, &render.probe);
-	igt_assert_f(ret == 0 || ret == -ENODEV, "amdgpu SVM probe: %s\n", strerror(-ret));
+	amdgpu_svm_of_gpu(&render, kdev, 0);
 	amdgpu_svm_on_kfd(&kfd, kdev->fd, render.gpu_id);
 	igt_assert_eq(__kfd_xnack_query(kdev->fd, &xnack), 0);
 	igt_info("render node: SVM %s%s; KFD process XNACK %s\n",
@@ -159,7 +156,6 @@ static const struct scenario scenarios[] = {
 #define MAX_PROBES 4
 
 struct side {
-	const char *name;
 	const struct amdgpu_svm *svm;
 	struct kfd_sdma_queue *q;	/* KFD's side */
 	struct amdgpu_sdma *sdma;	/* the render node's */
@@ -290,14 +286,13 @@ static void run_step(struct side *s, uint64_t base, const struct step *st)
 /* The chunk at @base is mapped; it is left unmapped, so that the other side starts anew. */
 static void run_side(struct side *s, const struct scenario *sc, uint64_t base)
 {
-	s->nattrs = all_attrs(s->got[0]);
 	for (const struct step *st = sc->steps; st->op != END; st++)
 		run_step(s, base, st);
 	for (int i = 0; i < MAX_PROBES && sc->probes[i].pages; i++) {
 		uint64_t at = base + (uint64_t)sc->probes[i].first * page;
 		int ret;
 
-		all_attrs(s->got[i]);
+		s->nattrs = all_attrs(s->got[i]);
 		ret = __amdgpu_svm_get(s->svm, at, (uint64_t)sc->probes[i].pages * page, s->got[i],
 				       s->nattrs);
 		if (ret)
@@ -351,14 +346,11 @@ static bool uses_gpu(const struct scenario *sc)
  */
 static void compare(const struct scenario *sc)
 {
-	static struct side sides[2];
+	struct side sides[2] = { { .svm = &kfd }, { .svm = &render } };
 	struct side *k = &sides[0], *r = &sides[1];
 	uint64_t base = chunk_at();
 	int differ = 0;
 
-	memset(sides, 0, sizeof(sides));
-	*k = (struct side){ .name = "KFD", .svm = &kfd };
-	*r = (struct side){ .name = "render node", .svm = &render };
 	if (uses_gpu(sc)) {
 		k->q = kfd_sdma_queue_create(kdev, &kdev->gpus[0], 0);
 		r->sdma = amdgpu_sdma_open(render.fd, kdev->gpus[0].node->gfx_target_version);

@@ -15,6 +15,7 @@
 
 #include "amdgpu_svm.h"
 #include "igt_core.h"
+#include "kfd/kfd_device.h"
 #include "kfd/kfd_ioctl.h"
 #include "util.h"
 
@@ -214,6 +215,21 @@ _Static_assert(AMDGPU_SVM_V1_FLAG_HOST_ACCESS == KFD_IOCTL_SVM_FLAG_HOST_ACCESS 
 	       "RFC v1 flags are not KFD's");
 _Static_assert(sizeof(struct drm_amdgpu_svm_attribute) == sizeof(struct kfd_ioctl_svm_attribute),
 	       "attribute layouts differ");
+
+void amdgpu_svm_of_gpu(struct amdgpu_svm *out, const struct kfd_device *kdev, int gpu)
+{
+	int ret;
+
+	*out = (struct amdgpu_svm){ .fd = kdev->gpus[gpu].render_fd,
+				    .gpu_id = kdev->gpus[gpu].gpu_id };
+	ret = __amdgpu_svm_probe(out->fd, &out->probe);
+	if (ret == -EINVAL && getenv("IGT_AMDGPU_SVM")) {
+		igt_warn("%s\n", out->probe.reason);
+		exit(IGT_EXIT_INVALID);
+	}
+	igt_assert_f(ret == 0 || ret == -ENODEV, "amdgpu SVM probe of GPU %#x: %s (%s)\n",
+		     out->gpu_id, strerror(-ret), out->probe.reason);
+}
 
 void amdgpu_svm_on_kfd(struct amdgpu_svm *out, int kfd_fd, uint32_t gpu_id)
 {

@@ -118,6 +118,16 @@ struct amdgpu_svm {
 	uint32_t gpu_id;
 };
 
+struct kfd_device;
+
+/*
+ * @out drives the render node of @kdev's GPU @gpu (lib/kfd acquired it,
+ * so v1 finds its compute VM), probed.  An invalid IGT_AMDGPU_SVM ends
+ * the program with IGT_EXIT_INVALID and the reason; a probe that cannot
+ * run fails the caller; absent and disabled are answers (out->probe).
+ */
+void amdgpu_svm_of_gpu(struct amdgpu_svm *out, const struct kfd_device *kdev, int gpu);
+
 /*
  * @out drives KFD's SVM (AMDKFD_IOC_SVM on @kfd_fd) for GPU @gpu_id with
  * the model: SET, GET as below (RESET is -EOPNOTSUPP, as on v1; the raw
