@@ -187,29 +187,36 @@ bool vdev_kfd_path(const char *path, int *node)
 	return false;
 }
 
+/* A free slot of the table, NULL when it is full. */
+static struct kfd_fd *free_slot(void)
+{
+	init_fds();
+	for (int i = 0; i < MAX_FDS; i++)
+		if (fds[i].fd < 0)
+			return &fds[i];
+	return NULL;
+}
+
 int vdev_kfd_attach(int fd, int node, int flags)
 {
-	int ret = -ENOMEM;
+	struct kfd_fd *slot;
 
 	(void)flags;
 	if (pthread_mutex_lock(&kfd_lock))
 		return -EBUSY;
-	init_fds();
-	for (int i = 0; i < MAX_FDS; i++)
-		if (fds[i].fd < 0) {
-			fds[i] = (struct kfd_fd){ .fd = fd, .node = node, .pid = getpid() };
-			/* kfd_create_process: the first open makes the process. */
-			if (node == VDEV_KFD_NODE_KFD && vdev_kfd_proc.pid != getpid()) {
-				vdev_kfd_proc = (struct vdev_kfd_process){
-					.pid = getpid(), .xnack_enabled = vdev_kfd->xnack_default,
-					.bound_fd = { -1, -1 },
-				};
-			}
-			ret = 0;
-			break;
+	slot = free_slot();
+	if (slot) {
+		*slot = (struct kfd_fd){ .fd = fd, .node = node, .pid = getpid() };
+		/* kfd_create_process: the first open makes the process. */
+		if (node == VDEV_KFD_NODE_KFD && vdev_kfd_proc.pid != getpid()) {
+			vdev_kfd_proc = (struct vdev_kfd_process){
+				.pid = getpid(), .xnack_enabled = vdev_kfd->xnack_default,
+				.bound_fd = { -1, -1 },
+			};
 		}
+	}
 	pthread_mutex_unlock(&kfd_lock);
-	return ret;
+	return slot ? 0 : -ENOMEM;
 }
 
 int vdev_kfd_render_minor(int fd)
@@ -246,9 +253,7 @@ int vdev_kfd_dup(int oldfd, int newfd)
 		return -EBUSY;
 	k = fd_find(oldfd);
 	if (k) {
-		for (int i = 0; i < MAX_FDS && !slot; i++)
-			if (fds[i].fd < 0)
-				slot = &fds[i];
+		slot = free_slot();
 		if (slot) {
 			*slot = *k;
 			slot->fd = newfd;

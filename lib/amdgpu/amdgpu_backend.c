@@ -26,8 +26,6 @@ struct asvm_priv {
 	bool dead;			/* a VM fault was seen: every later op is -EIO */
 };
 
-enum access_kind { ACCESS_READ, ACCESS_WRITE, ACCESS_COPY };
-
 static struct asvm_priv *priv(const struct svm_dev *dev)
 {
 	return dev->priv;
@@ -144,16 +142,16 @@ static bool overlap(const void *a, const void *b, size_t len)
 	return x < y + len && y < x + len;
 }
 
-static int run_access(struct asvm_priv *p, enum access_kind kind, void *dst, const void *src,
+static int run_access(struct asvm_priv *p, enum svm_access_kind kind, void *dst, const void *src,
 		      size_t len)
 {
 	void *tmp;
 	int ret;
 
 	switch (kind) {
-	case ACCESS_READ:
+	case SVM_ACCESS_READ:
 		return __amdgpu_sdma_read(p->sdma, dst, (uintptr_t)src, len);
-	case ACCESS_WRITE:
+	case SVM_ACCESS_WRITE:
 		return __amdgpu_sdma_write(p->sdma, (uintptr_t)dst, src, len);
 	default:
 		if (!overlap(dst, src, len))
@@ -172,7 +170,7 @@ static int run_access(struct asvm_priv *p, enum access_kind kind, void *dst, con
 	}
 }
 
-static int access_locked(struct svm_dev *dev, enum access_kind kind, void *dst,
+static int access_locked(struct svm_dev *dev, enum svm_access_kind kind, void *dst,
 			 const void *src, size_t len)
 {
 	struct asvm_priv *p = priv(dev);
@@ -180,9 +178,9 @@ static int access_locked(struct svm_dev *dev, enum access_kind kind, void *dst,
 
 	if (p->dead)
 		return -EIO;
-	if (kind != ACCESS_WRITE)
+	if (kind != SVM_ACCESS_WRITE)
 		ret = grant(dev, p, src, len);
-	if (!ret && kind != ACCESS_READ)
+	if (!ret && kind != SVM_ACCESS_READ)
 		ret = grant(dev, p, dst, len);
 	if (!ret)
 		ret = run_access(p, kind, dst, src, len);
@@ -191,51 +189,23 @@ static int access_locked(struct svm_dev *dev, enum access_kind kind, void *dst,
 	return ret;
 }
 
-struct child_access {
-	const struct svm_dev *dev;
-	enum access_kind kind;
-	void *dst;
-	const void *src;
-	size_t len;
-};
-
 /*
- * In the child, whose VM is new (its fault record empty): 1 when its
- * kernel refused the access (SET refusing the range, or a VM fault), 0
- * when it went through, else -errno of another step.
+ * An access the CPU's mapping forbids runs in a child with a render node
+ * (and so a VM) of its own, whose fault record starts empty: any fault
+ * there, or SET refusing the range, is the refusal (amdgpu_backend.h).
  */
-static int child_verdict(void *arg)
-{
-	const struct child_access *a = arg;
-	struct svm_dev child = *a->dev;
-	int ret;
-
-	child.priv = NULL;
-	child.fd = -1;
-	ret = asvm_open(&child, &a->dev->info);
-	if (ret)
-		return ret;
-	ret = access_locked(&child, a->kind, a->dst, a->src, a->len);
-	if (ret == -EIO || ret == -EFAULT || ret == -EPERM)
-		ret = 1;
-	asvm_close(&child);
-	return ret;
-}
-
-static int gpu_access(struct svm_dev *dev, enum access_kind kind, void *dst, const void *src,
+static int gpu_access(struct svm_dev *dev, enum svm_access_kind kind, void *dst, const void *src,
 		      size_t len)
 {
-	struct child_access a = { dev, kind, dst, src, len };
-	int cause = kind == ACCESS_WRITE ? 0 : svm_cpu_refusal((uintptr_t)src, len, false);
+	int cause = svm_access_refusal(kind, dst, src, len);
 	int ret;
 
-	if (!cause && kind != ACCESS_READ)
-		cause = svm_cpu_refusal((uintptr_t)dst, len, true);
 	if (cause == -EIO)
 		return cause;
 	if (cause) {
 		kfd_expect_vm_fault();	/* the child's, when its kernel refuses */
-		return svm_refusal_in_child(child_verdict, &a, cause, CHILD_TIMEOUT_MS);
+		return svm_access_in_child(dev, access_locked, kind, dst, src, len, cause,
+					   CHILD_TIMEOUT_MS);
 	}
 	pthread_mutex_lock(&priv(dev)->lock);
 	ret = access_locked(dev, kind, dst, src, len);
@@ -245,17 +215,17 @@ static int gpu_access(struct svm_dev *dev, enum access_kind kind, void *dst, con
 
 static int asvm_gpu_read(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return gpu_access(dev, ACCESS_READ, dst, src, len);
+	return gpu_access(dev, SVM_ACCESS_READ, dst, src, len);
 }
 
 static int asvm_gpu_write(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return gpu_access(dev, ACCESS_WRITE, dst, src, len);
+	return gpu_access(dev, SVM_ACCESS_WRITE, dst, src, len);
 }
 
 static int asvm_gpu_copy(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return gpu_access(dev, ACCESS_COPY, dst, src, len);
+	return gpu_access(dev, SVM_ACCESS_COPY, dst, src, len);
 }
 
 static const struct svm_dev_ops asvm_ops = {

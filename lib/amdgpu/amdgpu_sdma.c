@@ -287,46 +287,42 @@ static bool dword_ok(uint64_t a, uint64_t b, uint64_t bytes)
 	return bytes && !(a & 3) && !(b & 3) && !(bytes & 3);
 }
 
-int __amdgpu_sdma_copy(struct amdgpu_sdma *s, uint64_t dst, uint64_t src, uint64_t bytes)
+/* The packets of a COPY from @src, or with @fill a dword CONSTANT_FILL of @value; NULL @out counts. */
+static unsigned int linear_packets(uint32_t *out, bool fill, uint64_t dst, uint64_t src,
+				   uint32_t value, uint64_t bytes)
+{
+	return fill ? kfd_sdma_const_fill(out, dst, value, bytes)
+		    : kfd_sdma_copy_linear(out, dst, src, bytes);
+}
+
+/* One IB per OP_MAX_BYTES of [dst, dst + bytes). */
+static int run_linear(struct amdgpu_sdma *s, bool fill, uint64_t dst, uint64_t src,
+		      uint32_t value, uint64_t bytes)
 {
 	int ret = 0;
 
-	if (!dword_ok(dst, src, bytes))
-		return -EINVAL;
-	for (uint64_t done = 0; !ret && done < bytes;) {
+	for (uint64_t done = 0; !ret && done < bytes; done += OP_MAX_BYTES) {
 		uint64_t n = bytes - done < OP_MAX_BYTES ? bytes - done : OP_MAX_BYTES;
-		uint32_t len = kfd_sdma_copy_linear(NULL, dst + done, src + done, n);
+		uint32_t len = linear_packets(NULL, fill, dst + done, src + done, value, n);
 		uint32_t *pkt = malloc(len * sizeof(*pkt));
 
 		if (!pkt)
 			return -ENOMEM;
-		kfd_sdma_copy_linear(pkt, dst + done, src + done, n);
+		linear_packets(pkt, fill, dst + done, src + done, value, n);
 		ret = __amdgpu_sdma_run(s, pkt, len, AMDGPU_SDMA_TIMEOUT_NS);
 		free(pkt);
-		done += n;
 	}
 	return ret;
 }
 
+int __amdgpu_sdma_copy(struct amdgpu_sdma *s, uint64_t dst, uint64_t src, uint64_t bytes)
+{
+	return dword_ok(dst, src, bytes) ? run_linear(s, false, dst, src, 0, bytes) : -EINVAL;
+}
+
 int __amdgpu_sdma_fill(struct amdgpu_sdma *s, uint64_t dst, uint32_t value, uint64_t bytes)
 {
-	int ret = 0;
-
-	if (!dword_ok(dst, 0, bytes))
-		return -EINVAL;
-	for (uint64_t done = 0; !ret && done < bytes;) {
-		uint64_t n = bytes - done < OP_MAX_BYTES ? bytes - done : OP_MAX_BYTES;
-		uint32_t len = kfd_sdma_const_fill(NULL, dst + done, value, n);
-		uint32_t *pkt = malloc(len * sizeof(*pkt));
-
-		if (!pkt)
-			return -ENOMEM;
-		kfd_sdma_const_fill(pkt, dst + done, value, n);
-		ret = __amdgpu_sdma_run(s, pkt, len, AMDGPU_SDMA_TIMEOUT_NS);
-		free(pkt);
-		done += n;
-	}
-	return ret;
+	return dword_ok(dst, 0, bytes) ? run_linear(s, true, dst, 0, value, bytes) : -EINVAL;
 }
 
 int __amdgpu_sdma_read(struct amdgpu_sdma *s, void *dst_cpu, uint64_t src, uint64_t bytes)

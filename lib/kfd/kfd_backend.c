@@ -42,8 +42,6 @@ struct kfd_priv {
 	struct pref_range *prefs;
 };
 
-enum access_kind { ACCESS_READ, ACCESS_WRITE, ACCESS_COPY };
-
 static struct kfd_priv *priv(const struct svm_dev *dev)
 {
 	return dev->priv;
@@ -267,7 +265,7 @@ static int staged_copy(struct kfd_priv *p, uint64_t dst, uint64_t src, uint64_t 
 	return ret;
 }
 
-static int access_locked(struct svm_dev *dev, enum access_kind kind, void *dst,
+static int access_locked(struct svm_dev *dev, enum svm_access_kind kind, void *dst,
 			 const void *src, size_t len)
 {
 	struct kfd_priv *p = priv(dev);
@@ -276,19 +274,19 @@ static int access_locked(struct svm_dev *dev, enum access_kind kind, void *dst,
 
 	if (p->dead)
 		return -EIO;
-	if (kind != ACCESS_WRITE)
+	if (kind != SVM_ACCESS_WRITE)
 		ret = grant(dev, p, src, len);
-	if (!ret && kind != ACCESS_READ)
+	if (!ret && kind != SVM_ACCESS_READ)
 		ret = grant(dev, p, dst, len);
 	if (ret)
 		return ret;
-	if (kind == ACCESS_COPY)
+	if (kind == SVM_ACCESS_COPY)
 		return overlap(dst, src, len) ? staged_copy(p, (uintptr_t)dst, (uintptr_t)src, len)
 					      : copy_job(p, (uintptr_t)dst, (uintptr_t)src, len);
 	for (size_t done = 0; !ret && done < len;) {
 		size_t n = len - done < STAGING_BYTES ? len - done : STAGING_BYTES;
 
-		if (kind == ACCESS_READ) {
+		if (kind == SVM_ACCESS_READ) {
 			ret = copy_job(p, p->staging->va, (uintptr_t)src + done, n);
 			if (!ret)
 				memcpy((uint8_t *)dst + done, stage, n);
@@ -301,7 +299,7 @@ static int access_locked(struct svm_dev *dev, enum access_kind kind, void *dst,
 	return ret;
 }
 
-static int access_here(struct svm_dev *dev, enum access_kind kind, void *dst, const void *src,
+static int access_here(struct svm_dev *dev, enum svm_access_kind kind, void *dst, const void *src,
 		       size_t len)
 {
 	struct kfd_priv *p = priv(dev);
@@ -313,80 +311,38 @@ static int access_here(struct svm_dev *dev, enum access_kind kind, void *dst, co
 	return ret;
 }
 
-/* ---- accesses the CPU mapping forbids: in a child's KFD process ---------- */
-
-struct child_access {
-	const struct svm_dev *dev;
-	enum access_kind kind;
-	void *dst;
-	const void *src;
-	size_t len;
-};
-
 /*
- * In the child: 0 when its kernel let the access through, 1 when it
- * refused it (at registration or by a VM fault), else -errno of a step
- * that failed for another reason.
+ * An access the CPU's mapping forbids runs in a child with a KFD process
+ * of its own: its kernel, not the backend, decides (kfd_backend.h).
  */
-static int child_verdict(void *arg)
-{
-	const struct child_access *a = arg;
-	struct svm_dev child = *a->dev;
-	int ret;
-
-	child.priv = NULL;
-	child.fd = -1;
-	ret = kfd_open(&child, &a->dev->info);
-	if (ret)
-		return ret;
-	ret = access_locked(&child, a->kind, a->dst, a->src, a->len);
-	if (ret == -EIO || ret == -EFAULT || ret == -EPERM)
-		ret = 1;	/* a VM fault, or SET refusing the range */
-	kfd_close(&child);
-	return ret;
-}
-
-/*
- * @cause: what the CPU mapping says (SVM_ERR_*).  The same access in a
- * child decides: a refusal there is returned as @cause, an access that
- * went through as 0 (for the scenario to find wrong).
- */
-static int access_in_child(struct svm_dev *dev, enum access_kind kind, void *dst,
-			   const void *src, size_t len, int cause)
-{
-	struct child_access a = { dev, kind, dst, src, len };
-
-	kfd_expect_vm_fault();	/* the child's, when its kernel refuses */
-	return svm_refusal_in_child(child_verdict, &a, cause, CHILD_TIMEOUT_MS);
-}
-
-static int gpu_access(struct svm_dev *dev, enum access_kind kind, void *dst, const void *src,
+static int gpu_access(struct svm_dev *dev, enum svm_access_kind kind, void *dst, const void *src,
 		      size_t len)
 {
-	int cause = kind == ACCESS_WRITE ? 0 : svm_cpu_refusal((uintptr_t)src, len, false);
+	int cause = svm_access_refusal(kind, dst, src, len);
 
-	if (!cause && kind != ACCESS_READ)
-		cause = svm_cpu_refusal((uintptr_t)dst, len, true);
 	if (cause == -EIO)
 		return cause;
-	if (cause)
-		return access_in_child(dev, kind, dst, src, len, cause);
+	if (cause) {
+		kfd_expect_vm_fault();	/* the child's, when its kernel refuses */
+		return svm_access_in_child(dev, access_locked, kind, dst, src, len, cause,
+					   CHILD_TIMEOUT_MS);
+	}
 	return access_here(dev, kind, dst, src, len);
 }
 
 static int kfd_gpu_read(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return gpu_access(dev, ACCESS_READ, dst, src, len);
+	return gpu_access(dev, SVM_ACCESS_READ, dst, src, len);
 }
 
 static int kfd_gpu_write(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return gpu_access(dev, ACCESS_WRITE, dst, src, len);
+	return gpu_access(dev, SVM_ACCESS_WRITE, dst, src, len);
 }
 
 static int kfd_gpu_copy(struct svm_dev *dev, void *dst, const void *src, size_t len)
 {
-	return gpu_access(dev, ACCESS_COPY, dst, src, len);
+	return gpu_access(dev, SVM_ACCESS_COPY, dst, src, len);
 }
 
 static int kfd_prefer(struct svm_dev *dev, void *addr, size_t len, enum svm_location loc)

@@ -66,7 +66,36 @@ static int wait_child(pid_t pid, int rfd, int timeout_ms, int *verdict)
 	return ret;
 }
 
-int svm_refusal_in_child(int (*verdict)(void *arg), void *arg, int cause, int timeout_ms)
+int svm_access_refusal(enum svm_access_kind kind, void *dst, const void *src, size_t len)
+{
+	int cause = kind == SVM_ACCESS_WRITE ? 0 : svm_cpu_refusal((uintptr_t)src, len, false);
+
+	if (!cause && kind != SVM_ACCESS_READ)
+		cause = svm_cpu_refusal((uintptr_t)dst, len, true);
+	return cause;
+}
+
+/* In the child: 1 its kernel refused the access, 0 it went through, else -errno. */
+static int child_verdict(const struct svm_dev *dev, svm_access_fn run, enum svm_access_kind kind,
+			 void *dst, const void *src, size_t len)
+{
+	struct svm_dev child = *dev;
+	int ret;
+
+	child.priv = NULL;
+	child.fd = -1;
+	ret = dev->backend->ops->open(&child, &dev->info);
+	if (ret)
+		return ret;
+	ret = run(&child, kind, dst, src, len);
+	if (ret == -EIO || ret == -EFAULT || ret == -EPERM)
+		ret = 1;
+	dev->backend->ops->close(&child);
+	return ret;
+}
+
+int svm_access_in_child(const struct svm_dev *dev, svm_access_fn run, enum svm_access_kind kind,
+			void *dst, const void *src, size_t len, int cause, int timeout_ms)
 {
 	int pipefd[2], answer = 0, ret;
 	pid_t pid;
@@ -81,7 +110,7 @@ int svm_refusal_in_child(int (*verdict)(void *arg), void *arg, int cause, int ti
 		return ret;
 	}
 	if (!pid) {
-		answer = verdict(arg);
+		answer = child_verdict(dev, run, kind, dst, src, len);
 		if (write(pipefd[1], &answer, sizeof(answer)) != sizeof(answer))
 			_exit(2);
 		_exit(0);

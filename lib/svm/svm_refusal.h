@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svm_dev.h"
+
 /*
  * SVM_ERR_NO_ACCESS when some byte of [start, start + len) has no VMA or
  * an unreadable one, SVM_ERR_READ_ONLY when @write and some VMA of it
@@ -20,14 +22,29 @@
  */
 int svm_cpu_refusal(uintptr_t start, size_t len, bool write);
 
+/* A device access: the device reads @src, writes @dst, or copies one to the other. */
+enum svm_access_kind { SVM_ACCESS_READ, SVM_ACCESS_WRITE, SVM_ACCESS_COPY };
+
+/*
+ * svm_cpu_refusal() of what the access reads, then of what it writes:
+ * SVM_ERR_*, 0 when the CPU's mapping allows all of it, -EIO.
+ */
+int svm_access_refusal(enum svm_access_kind kind, void *dst, const void *src, size_t len);
+
+/* How a backend runs an access on an open handle: 0 or -errno. */
+typedef int (*svm_access_fn)(struct svm_dev *dev, enum svm_access_kind kind, void *dst,
+			     const void *src, size_t len);
+
 /*
  * For a backend whose refused access would ruin its own device context
- * (amdkfd evicts the process's queues for good): runs @verdict(@arg) in a
- * forked child, which opens a context of its own and tries the access,
- * and waits at most @timeout_ms for its answer, 1 when the child's kernel
- * refused the access, 0 when it let it through, else -errno of a step
- * that failed.  Returns @cause for a refusal, 0 for an access that went
- * through (for the scenario to find wrong), -ETIME when the child did not
- * answer in time (it is killed), or the child's -errno.
+ * (amdkfd evicts the process's queues for good): @run in a forked child,
+ * on a handle the child opens itself (@dev's backend's open and close, the
+ * same device and variant), while this process waits at most @timeout_ms.
+ * The child's kernel refusing the access (@run's -EIO: a VM fault;
+ * -EFAULT or -EPERM: the registration refused) is returned as @cause, an
+ * access that went through as 0 (for the scenario to find wrong), a child
+ * that did not answer in time as -ETIME (it is killed), and any other
+ * failure of the child's as its -errno.
  */
-int svm_refusal_in_child(int (*verdict)(void *arg), void *arg, int cause, int timeout_ms);
+int svm_access_in_child(const struct svm_dev *dev, svm_access_fn run, enum svm_access_kind kind,
+			void *dst, const void *src, size_t len, int cause, int timeout_ms);
