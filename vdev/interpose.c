@@ -412,7 +412,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if (!real_mmap)
 		resolve();
 	if (fd < 0 || !vdev_preset)
-		return real_mmap(addr, len, prot, flags, fd, off);
+		return vdev_mmap_pages(real_mmap, addr, len, prot, flags, fd, off);
 	if (vdev_kfd_owns(fd))
 		return vdev_kfd_mmap(addr, len, prot, flags, fd, off);
 	if (!lock_entry()) {
@@ -426,7 +426,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		bo = vdev_bo_find(f, (uint32_t)((uint64_t)off >> 32));
 	pthread_mutex_unlock(&vdev_lock);
 	if (!f)
-		return real_mmap(addr, len, prot, flags, fd, off);
+		return vdev_mmap_pages(real_mmap, addr, len, prot, flags, fd, off);
 	if (!bo || (off & 0xffffffff) || len > bo->size) {
 		errno = EINVAL;
 		return MAP_FAILED;

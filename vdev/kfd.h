@@ -24,8 +24,20 @@
 #include "uapi/kfd_svm_ioctl.h"
 
 #define VDEV_KFD_MAX_GPUS 2
-#define VDEV_KFD_PAGE_SHIFT 12
+/*
+ * The emulated kernel's PAGE_SHIFT: 12, or the preset's (kfd-64k: 16, a
+ * 64K-page arm64 or POWER kernel).  Everything kfd counts in pages (SVM
+ * ranges, granularity, migration, BO sizes) is in these pages; the GPU
+ * still maps and faults in 4K GPU pages (VDEV_KFD_GPU_PAGE_SIZE,
+ * AMDGPU_GPU_PAGE_SIZE), and residency.c's emulated VRAM works in the
+ * host's real 4K pages.
+ */
+extern unsigned int vdev_kfd_page_shift;
+#define VDEV_KFD_PAGE_SHIFT vdev_kfd_page_shift
 #define VDEV_KFD_PAGE_SIZE (1ull << VDEV_KFD_PAGE_SHIFT)
+#define VDEV_KFD_GPU_PAGE_SHIFT 12
+#define VDEV_KFD_GPU_PAGE_SIZE (1ull << VDEV_KFD_GPU_PAGE_SHIFT)
+#define VDEV_HOST_PAGE_SIZE 4096ull
 
 /*
  * The minor GET_VERSION reports: 6.12's, 1.17, the kernel vdev's amdkfd
@@ -65,6 +77,7 @@ struct vdev_kfd_preset {
 	enum vdev_amdgpu_svm amdgpu_svm;
 	unsigned int drm_minor;		/* amdgpu's KMS_DRIVER_MINOR: 61 (6.12), 64 (6.18, 7.x) */
 	const char *release;		/* uname's release as the program sees it; NULL: the host's */
+	unsigned int page_shift;	/* the kernel's PAGE_SHIFT; 0: 12 */
 };
 
 /* What an fd served here is. */
@@ -90,6 +103,12 @@ void vdev_kfd_close(int fd);
 long vdev_kfd_ioctl(int fd, unsigned long request, void *arg);
 /* mmap of a descriptor served here (kfd_mmap, the render node's BOs). */
 void *vdev_kfd_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+/*
+ * mmap of anything not served here (pagesize.c): on a preset whose page
+ * is larger than the host's, placed on that page size.
+ */
+void *vdev_mmap_pages(void *(*real_mmap)(void *, size_t, int, int, int, off_t), void *addr,
+		      size_t len, int prot, int flags, int fd, off_t off);
 /* The program unmapped [start, end): the MMU notifier's work. */
 void vdev_kfd_cpu_unmapped(uint64_t start, uint64_t end);
 /* The program changed the protection of [start, end) or dropped its pages (@dropped). */
@@ -261,8 +280,12 @@ void vdev_kfd_svm_migrate_notify(uint64_t first, uint64_t last, bool before);
 /* The gpu_id in bits 46-61 (KFD_MMAP_GPU_ID). */
 #define VDEV_KFD_MMAP_GPU_ID(gpu_id)	(((uint64_t)(gpu_id) & 0xffff) << 46)
 #define VDEV_KFD_MMAP_GET_GPU_ID(off)	((uint32_t)(((off) >> 46) & 0xffff))
-/* The process doorbell slice: 1024 queues of 64-bit doorbells. */
-#define VDEV_KFD_DOORBELL_SLICE		(8u * 1024)
+/*
+ * The process doorbell slice: 1024 queues of 64-bit doorbells, rounded up
+ * to the page (kfd_doorbell_process_slice: 64K on a 64K kernel).
+ */
+#define VDEV_KFD_DOORBELL_SLICE \
+	((8ull * 1024 + VDEV_KFD_PAGE_SIZE - 1) & ~(VDEV_KFD_PAGE_SIZE - 1))
 
 /* The ioctl handlers (kfd_ioctl.c's table). */
 long vdev_kfd_alloc_memory(void *data);

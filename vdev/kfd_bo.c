@@ -189,11 +189,13 @@ static struct vdev_kfd_bo *mapped_at(unsigned int gpu, uint64_t va)
 /* Whether every page of [addr, addr + len) is in a VMA (get_user_pages' vma_lookup). */
 static bool cpu_mapped(uint64_t addr, uint64_t len)
 {
+	/* mincore() answers a byte per host page, whatever kfd's page size. */
 	unsigned char vec[64];
+	const uint64_t chunk = sizeof(vec) * VDEV_HOST_PAGE_SIZE;
 
 	addr &= ~(PAGE - 1);
 	while (len) {
-		uint64_t n = len < sizeof(vec) * PAGE ? len : sizeof(vec) * PAGE;
+		uint64_t n = len < chunk ? len : chunk;
 
 		if (mincore((void *)(uintptr_t)addr, n, vec))
 			return false;
@@ -266,9 +268,12 @@ long vdev_kfd_alloc_memory(void *data)
 	if (a->flags & KFD_IOC_ALLOC_MEM_FLAGS_DOORBELL)
 		REJECT_IF(a->size != VDEV_KFD_DOORBELL_SLICE, -EINVAL,
 			  "kfd_ioctl_alloc_memory_of_gpu: doorbell slice size");
-	else if (a->flags & KFD_IOC_ALLOC_MEM_FLAGS_MMIO_REMAP)
-		/* also ENOMEM above 4K pages: vdev's pages are 4K */
+	else if (a->flags & KFD_IOC_ALLOC_MEM_FLAGS_MMIO_REMAP) {
 		REJECT_IF(a->size != PAGE, -EINVAL, "kfd_ioctl_alloc_memory_of_gpu: MMIO page size");
+		/* The remap area is 4K of the register BAR: a larger page would expose more. */
+		REJECT_IF(PAGE > 4096 && !(vdev_bugs & VDEV_BUG_KFD_MMIO_LARGE_PAGE), -ENOMEM,
+			  "kfd_ioctl_alloc_memory_of_gpu: MMIO remap with PAGE_SIZE > 4096");
+	}
 	bo = calloc(1, sizeof(*bo));
 	if (!bo)
 		return -ENOMEM;
@@ -563,7 +568,7 @@ void *vdev_kfd_mmap_kfd(void *addr, size_t len, int prot, int flags, uint64_t of
 		if (idx < 0)
 			return fail(ENODEV);
 		/* kfd_mmio_mmap: one page, and only with 4K pages */
-		if (len != PAGE)
+		if (len != PAGE || (PAGE > 4096 && !(vdev_bugs & VDEV_BUG_KFD_MMIO_LARGE_PAGE)))
 			return fail(EINVAL);
 		if (!mmio_page(idx))
 			return fail(ENOMEM);

@@ -44,6 +44,30 @@ static uint32_t last_seq;
 static unsigned long seen_moved_out;
 static int cpu_changing;		/* munmap & co. between residency and kfd */
 
+/*
+ * A kfd page is one or more of residency's host pages (16 at 64K): it
+ * moves as a whole, and is on a GPU only when all of them are.
+ */
+static int kpage_tile(uint64_t page)
+{
+	uint64_t va = page << VDEV_KFD_PAGE_SHIFT;
+	int tile = vdev_page_tile(va);
+
+	for (uint64_t off = VDEV_HOST_PAGE_SIZE; tile >= 0 && off < VDEV_KFD_PAGE_SIZE;
+	     off += VDEV_HOST_PAGE_SIZE)
+		if (vdev_page_tile(va + off) != tile)
+			return -1;
+	return tile;
+}
+
+static void kpage_to_system(uint64_t page)
+{
+	uint64_t va = page << VDEV_KFD_PAGE_SHIFT;
+
+	for (uint64_t off = 0; off < VDEV_KFD_PAGE_SIZE; off += VDEV_HOST_PAGE_SIZE)
+		vdev_page_to_system(va + off);
+}
+
 static bool recs_ready(void)
 {
 	if (recs)
@@ -183,7 +207,7 @@ static void rec_to_system(struct vrec *r, void *arg)
 
 	if (r->gpu != t->gpu)
 		return;
-	vdev_page_to_system(r->page << VDEV_KFD_PAGE_SHIFT);
+	kpage_to_system(r->page);
 	rec_del(r);
 	t->moved++;
 }
@@ -276,7 +300,7 @@ static bool evict_lru(int gpu, uint32_t keep)
 			/* No range any more: the page goes back alone, as a freed BO's would. */
 			struct vrec *r = rec_find(e.lo);
 
-			vdev_page_to_system(e.lo << VDEV_KFD_PAGE_SHIFT);
+			kpage_to_system(e.lo);
 			rec_del(r);
 			continue;
 		}
@@ -297,15 +321,44 @@ static uint64_t record_moved(uint64_t first, uint64_t last, int gpu, uint32_t se
 			r->seq = seq;	/* already there: used again */
 			continue;
 		}
-		if (vdev_page_tile(p << VDEV_KFD_PAGE_SHIFT) != gpu)
+		if (kpage_tile(p) != gpu)
 			continue;	/* not private anonymous, or not mapped: stays */
 		if (!rec_add(p, gpu, seq)) {
-			vdev_page_to_system(p << VDEV_KFD_PAGE_SHIFT);
+			kpage_to_system(p);
 			continue;
 		}
 		moved++;
 	}
 	return moved;
+}
+
+/* AMDGPU_GTT_MAX_TRANSFER_SIZE of 7.3.4: what one GART window copies. */
+#define GTT_MAX_TRANSFER_BYTES (4ull << 20)
+
+/*
+ * Bug gart-pte-cpu-pages: svm_migrate_gart_map() copied one 8-byte PTE per
+ * CPU page into the GART table where a CPU page needs PAGE_SIZE / 4K of
+ * them, so of each window of n CPU pages only the first n 4K GPU pages
+ * were mapped (and right: amdgpu_gart_map wrote them in order); the copy
+ * read the rest of the window through stale PTEs.  Their VRAM copies are
+ * garbage here: zeros.
+ */
+static void gart_window_bug(uint64_t first, uint64_t n)
+{
+	const uint64_t window = GTT_MAX_TRANSFER_BYTES >> VDEV_KFD_PAGE_SHIFT;
+	static const uint8_t stale[VDEV_KFD_GPU_PAGE_SIZE];
+
+	if (!(vdev_bugs & VDEV_BUG_KFD_GART_PTE_CPU_PAGES) ||
+	    VDEV_KFD_PAGE_SIZE <= VDEV_KFD_GPU_PAGE_SIZE)
+		return;
+	for (uint64_t w = first; w < first + n; w += window) {
+		uint64_t pages = first + n - w < window ? first + n - w : window;
+		uint64_t base = w << VDEV_KFD_PAGE_SHIFT;
+
+		for (uint64_t k = pages; k < pages << (VDEV_KFD_PAGE_SHIFT - VDEV_KFD_GPU_PAGE_SHIFT); k++)
+			vdev_vram_io(base + (k << VDEV_KFD_GPU_PAGE_SHIFT), (void *)stale,
+				     sizeof(stale), true);
+	}
 }
 
 /* svm_migrate_ram_to_vram of one BO-sized chunk, evicting others for room. */
@@ -327,6 +380,7 @@ static uint64_t chunk_to_vram(uint64_t first, uint64_t last, int gpu, const stru
 			n = room;
 		/* -ENOSPC: residency's pool is full; what did not move stays. */
 		vdev_range_to_vram(at << VDEV_KFD_PAGE_SHIFT, (at + n) << VDEV_KFD_PAGE_SHIFT, gpu);
+		gart_window_bug(at, n);
 		moved += record_moved(at, at + n - 1, gpu, seq);
 		at += n;
 	}
@@ -447,7 +501,7 @@ void vdev_kfd_vram_sync(void)
 	for (uint32_t i = 0; i < REC_MAX; i++) {
 		struct vrec *r = &recs[i];
 
-		if (r->gpu < 0 || vdev_page_tile(r->page << VDEV_KFD_PAGE_SHIFT) == r->gpu)
+		if (r->gpu < 0 || kpage_tile(r->page) == r->gpu)
 			continue;
 		left[n++] = (r->page << 1) | (uint64_t)r->gpu;
 		rec_del(r);

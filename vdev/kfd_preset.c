@@ -36,6 +36,15 @@ static const struct {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90402,
 		  .vram_size = 0, .xnack_switchable = true } } } },
 	/*
+	 * A 64K-page kernel (arm64 with ARM64_64K_PAGES, or POWER, where the
+	 * non-4K series was found: an MI210, gfx 9.0.10, XNACK switchable)
+	 * with 7.3.4's rules; the series' pre-fix behaviour is its bug models.
+	 */
+	{ "kfd-64k", { .num_gpus = 1, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90010,
+		  .vram_size = 64 * MIB, .xnack_switchable = true } },
+		.page_shift = 16, .release = "7.3.4-vdev-arm64-64k" } },
+	/*
 	 * The amdgpu drm_gpusvm RFC's kernels (README "amdgpu SVM").  v1 was
 	 * written on 6.18 and tested on gfx1100 with XNACK off; v8 sits on a
 	 * 7.x tree with PROC_OPTIONS and was tested on gfx943 with XNACK on;
@@ -61,12 +70,15 @@ static const struct {
 };
 
 const struct vdev_kfd_preset *vdev_kfd;
+unsigned int vdev_kfd_page_shift = 12;
 
 void vdev_kfd_init(const char *name)
 {
 	for (size_t i = 0; name && i < ARRAY_SIZE(kfd_presets); i++)
 		if (!strcmp(kfd_presets[i].preset, name))
 			vdev_kfd = &kfd_presets[i].kfd;
+	if (vdev_kfd && vdev_kfd->page_shift)
+		vdev_kfd_page_shift = vdev_kfd->page_shift;
 }
 
 int vdev_kfd_gpuidx(uint32_t gpu_id)

@@ -105,7 +105,13 @@ static long check_properties(struct kfd_ioctl_create_queue_args *a)
 
 /*
  * kfd_queue_acquire_buffers: wptr, rptr, ring, in this order; a GPU
- * mapping starting exactly there, of one page or of the ring's size.
+ * mapping starting exactly at the pointer's 4K GPU page (kfd_queue_buffer_get
+ * works in AMDGPU_GPU_PAGE_SIZE units), of one CPU page or of the ring's
+ * size.  The ring's expected size is 6.12's (queue_size, in whole GPU
+ * pages: a ring under 4K checks nothing) on 4K presets, and 7.3.4's
+ * PAGE_ALIGN(queue_size) on kfd-64k ("drm/amdkfd: Align expected_queue_size
+ * to PAGE_SIZE"): without it a 4K ring, whose BO is one 64K page, never
+ * matches.  At 4K the two differ only for a ring under 4K in a larger BO.
  */
 static long acquire_buffers(struct vdev_kfd_queue *q, uint64_t expected_ring)
 {
@@ -113,14 +119,16 @@ static long acquire_buffers(struct vdev_kfd_queue *q, uint64_t expected_ring)
 		"kfd_queue_buffer_get: ring", "kfd_queue_buffer_get: read pointer",
 		"kfd_queue_buffer_get: write pointer",
 	};
-	const uint64_t mask = VDEV_KFD_PAGE_SIZE - 1;
+	const uint64_t gpu_mask = VDEV_KFD_GPU_PAGE_SIZE - 1, page = VDEV_KFD_PAGE_SIZE;
 	uint64_t va[3] = { q->ring, q->rptr_va, q->wptr_va };
-	/* Compared in pages: a size under a page checks nothing. */
-	uint64_t size[3] = { expected_ring & ~mask, VDEV_KFD_PAGE_SIZE, VDEV_KFD_PAGE_SIZE };
+	uint64_t ring = page > VDEV_KFD_GPU_PAGE_SIZE ? (expected_ring + page - 1) & ~(page - 1)
+						      : expected_ring;
+	/* Compared in GPU pages. */
+	uint64_t size[3] = { ring & ~gpu_mask, page, page };
 
 	for (int i = 2; i >= 0; i--) {
-		/* Looked up by page: a pointer inside the mapping's first page is at its start. */
-		q->bos[i] = vdev_kfd_bo_mapping(q->gpu, va[i] & ~mask, size[i]);
+		/* Looked up by GPU page: a pointer inside the mapping's first 4K is at its start. */
+		q->bos[i] = vdev_kfd_bo_mapping(q->gpu, va[i] & ~gpu_mask, size[i]);
 		if (!q->bos[i]) {
 			q->bos[0] = q->bos[1] = q->bos[2] = NULL;
 			return vdev_kfd_reject(-EINVAL, check[i]);

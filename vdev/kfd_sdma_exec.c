@@ -32,7 +32,8 @@
 #include "kfd.h"
 #include "vdev.h"
 
-#define PAGE VDEV_KFD_PAGE_SIZE
+/* The engine reads, writes and faults in GPU pages (AMDGPU_GPU_PAGE_SIZE). */
+#define PAGE VDEV_KFD_GPU_PAGE_SIZE
 #define CHUNK (64u * 1024)
 #define IDLE_MIN_US 50
 #define IDLE_MAX_US 1000

@@ -197,10 +197,12 @@ static void apply_attrs(struct svm_range *r, uint32_t nattr,
  */
 bool vdev_kfd_cpu_mapped(uint64_t addr, uint64_t len)
 {
+	/* mincore() answers a byte per host page, whatever kfd's page size. */
 	unsigned char vec[256];
+	const uint64_t chunk = sizeof(vec) * VDEV_HOST_PAGE_SIZE;
 
 	while (len) {
-		uint64_t n = len < sizeof(vec) * VDEV_KFD_PAGE_SIZE ? len : sizeof(vec) * VDEV_KFD_PAGE_SIZE;
+		uint64_t n = len < chunk ? len : chunk;
 
 		if (mincore((void *)(uintptr_t)addr, n, vec))
 			return false;
@@ -710,6 +712,21 @@ static int retry_fault(const struct svm_range *r, unsigned int gpu, uint64_t pag
 }
 
 /*
+ * Bug svm-map-cpu-pages: svm_range_map_to_gpu() handed the range's CPU page
+ * numbers to amdgpu_vm_update_range(), which takes 4K GPU page numbers, so
+ * the PTEs written cover GPU pages [start, last], a sixteenth of the range
+ * at a sixteenth of its address on a 64K kernel: @va has a PTE only there.
+ */
+static bool cpu_page_pte_bug_misses(const struct svm_range *r, uint64_t va)
+{
+	uint64_t gpu_page = va >> VDEV_KFD_GPU_PAGE_SHIFT;
+
+	return (vdev_bugs & VDEV_BUG_KFD_SVM_MAP_CPU_PAGES) &&
+	       VDEV_KFD_PAGE_SIZE > VDEV_KFD_GPU_PAGE_SIZE &&
+	       (gpu_page < r->start || gpu_page > r->last);
+}
+
+/*
  * XNACK off (or GPU_ALWAYS_MAPPED): a GPU's page table has exactly the
  * ranges whose access bitmaps name it (svm_range_map_to_gpus over
  * bitmap_access|bitmap_aip), wherever their pages are: a page in another
@@ -735,11 +752,16 @@ int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool wr
 			return -EFAULT;
 		if (write && (r->flags & KFD_IOCTL_SVM_FLAG_GPU_RO))
 			return -EPERM;
-		if (always_mapped(r) || map_has(gpu, p))
-			continue;
-		ret = retry_fault(r, gpu, p, write);
-		if (ret)
-			return ret;
+		if (!always_mapped(r) && !map_has(gpu, p)) {
+			ret = retry_fault(r, gpu, p, write);
+			if (ret)
+				return ret;
+		}
+		/* The fault handler maps with the same conversion: the GPU faults again. */
+		if (cpu_page_pte_bug_misses(r, p == first ? va : p << VDEV_KFD_PAGE_SHIFT)) {
+			*fault_va = p == first ? va : p << VDEV_KFD_PAGE_SHIFT;
+			return -EFAULT;
+		}
 	}
 	return 0;
 }

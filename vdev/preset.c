@@ -65,6 +65,8 @@ static const struct vdev_preset presets[] = {
 	{ .name = "kfd-gfx1100", .what = "one dGPU, gfx 11.0.0, XNACK off only, VRAM", .kfd = true, .vram = true },
 	{ .name = "kfd-mi300", .what = "one GPU, gfx 9.4.2, XNACK switchable, VRAM", .kfd = true, .vram = true },
 	{ .name = "kfd-2gpu", .what = "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", .kfd = true, .vram = true },
+	{ .name = "kfd-64k", .what = "one gfx 9.0.10 dGPU on a 64K-page kernel, XNACK switchable, VRAM",
+	  .kfd = true, .vram = true },
 	{ .name = "kfd-apu", .what = "one APU, gfx 9.4.2, XNACK switchable, no VRAM", .kfd = true },
 	{ .name = "amdgpu-svm-v1", .what = "amdgpu SVM RFC v1 (0x1a, XNACK off), one gfx 11.0.0 dGPU",
 	  .kfd = true, .vram = true },
@@ -88,6 +90,10 @@ static const struct {
 	{ "attr-in-range", VDEV_BUG_AMDGPU_ATTR_IN_RANGE },
 	{ "partial-unmap-no-rebuild", VDEV_BUG_AMDGPU_NO_REBUILD },
 	{ "evict-no-restore", VDEV_BUG_AMDGPU_NO_RESTORE },
+	{ "eop-size-page-size", VDEV_BUG_KFD_EOP_PAGE_SIZE },
+	{ "svm-map-cpu-pages", VDEV_BUG_KFD_SVM_MAP_CPU_PAGES },
+	{ "gart-pte-cpu-pages", VDEV_BUG_KFD_GART_PTE_CPU_PAGES },
+	{ "mmio-remap-large-page", VDEV_BUG_KFD_MMIO_LARGE_PAGE },
 };
 
 const struct vdev_preset *vdev_preset;

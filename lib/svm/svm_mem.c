@@ -77,6 +77,20 @@ static size_t page_size(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
+size_t svm_thp_size(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	/* A power of two of at least a page, or the x86/4K answer. */
+	return v && !(v & (v - 1)) && v >= page_size() ? (size_t)v : SZ_2M;
+}
+
 static size_t round_up(size_t x, size_t to)
 {
 	return (x + to - 1) / to * to;
@@ -146,18 +160,18 @@ static int alloc_calloc_large(struct svm_buf *buf)
 /* Over-maps by 2 MiB, keeps the aligned middle and unmaps the ends. */
 static int alloc_thp(struct svm_buf *buf)
 {
-	size_t len;
+	size_t len, thp = svm_thp_size();
 	char *p;
 	char *aligned;
 
 	/* Whole huge pages only: a partial one could never be a THP. */
-	buf->size = round_up(buf->size, SZ_2M);
-	len = buf->size + SZ_2M;
+	buf->size = round_up(buf->size, thp);
+	len = buf->size + thp;
 	p = mmap(map_hint(len), len, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	aligned = (char *)round_up((uintptr_t)p, SZ_2M);
+	aligned = (char *)round_up((uintptr_t)p, thp);
 	if (aligned > p)
 		munmap(p, aligned - p);
 	if (p + len > aligned + buf->size)
@@ -363,7 +377,12 @@ void svm_buf_free(struct svm_buf *buf)
 
 /* ---- svm_with_buf ------------------------------------------------------- */
 
-#define STACK_BUF_MAX (256u << 10)
+/*
+ * Scenarios size stack buffers in pages, 16 at most: 1 MiB on a 64K-page
+ * kernel, well inside the 8 MiB main stack the subtests run on.
+ */
+#define STACK_BUF_MAX_BYTES (256u << 10)
+#define STACK_BUF_MAX_PAGES 16u
 
 /*
  * The frame of this call holds the buffer: a VLA so the frame is just big
@@ -375,10 +394,11 @@ with_stack_buf(const struct svm_mem_kind *kind, size_t size,
 	       void (*fn)(struct svm_buf *buf, void *arg), void *arg)
 {
 	size_t ps = page_size(), len = round_up(size, ps);
+	size_t max = ps * STACK_BUF_MAX_PAGES > STACK_BUF_MAX_BYTES ? ps * STACK_BUF_MAX_PAGES
+								     : STACK_BUF_MAX_BYTES;
 
-	igt_assert_f(size && len <= STACK_BUF_MAX,
-		     "stack buffers are 1 byte to %u KiB, %zu bytes asked for\n",
-		     STACK_BUF_MAX >> 10, size);
+	igt_assert_f(size && len <= max, "stack buffers are 1 byte to %zu KiB, %zu bytes asked for\n",
+		     max >> 10, size);
 	{
 		char area[len + ps];
 		struct svm_buf buf = { .kind = kind, .size = len, .fd = -1 };

@@ -54,6 +54,13 @@ struct svm_buf {
 };
 
 const struct svm_mem_kind *svm_mem_kind(enum svm_mem_kind_id id);
+/*
+ * The PMD huge page's size (/sys/kernel/mm/transparent_hugepage/
+ * hpage_pmd_size): 2 MiB with 4K pages, 512 MiB on a 64K-page arm64
+ * kernel; 2 MiB when the file is not there.  SVM_MEM_THP buffers are
+ * whole, aligned ones.
+ */
+size_t svm_thp_size(void);
 const struct svm_mem_kind *svm_mem_kind_by_name(const char *name);
 
 /*
