@@ -39,10 +39,12 @@ static const struct {
 	 * A 64K-page kernel (arm64 with ARM64_64K_PAGES, or POWER, where the
 	 * non-4K series was found: an MI210, gfx 9.0.10, XNACK switchable)
 	 * with 7.3.4's rules; the series' pre-fix behaviour is its bug models.
+	 * 128 MiB of VRAM: a migration larger than the old 32 MiB GART window
+	 * (amd_pagesize@migrate-beyond-gtt-transfer) takes at most half.
 	 */
 	{ "kfd-64k", { .num_gpus = 1, .gpus = {
 		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90010,
-		  .vram_size = 64 * MIB, .xnack_switchable = true } },
+		  .vram_size = 128 * MIB, .xnack_switchable = true } },
 		.page_shift = 16, .release = "7.3.4-vdev-arm64-64k" } },
 	/*
 	 * The amdgpu drm_gpusvm RFC's kernels (README "amdgpu SVM").  v1 was

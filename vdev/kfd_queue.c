@@ -121,8 +121,8 @@ static long acquire_buffers(struct vdev_kfd_queue *q, uint64_t expected_ring)
 	};
 	const uint64_t gpu_mask = VDEV_KFD_GPU_PAGE_SIZE - 1, page = VDEV_KFD_PAGE_SIZE;
 	uint64_t va[3] = { q->ring, q->rptr_va, q->wptr_va };
-	uint64_t ring = page > VDEV_KFD_GPU_PAGE_SIZE ? (expected_ring + page - 1) & ~(page - 1)
-						      : expected_ring;
+	bool aligned = page > VDEV_KFD_GPU_PAGE_SIZE && !(vdev_bugs & VDEV_BUG_KFD_RING_UNALIGNED);
+	uint64_t ring = aligned ? (expected_ring + page - 1) & ~(page - 1) : expected_ring;
 	/* Compared in GPU pages. */
 	uint64_t size[3] = { ring & ~gpu_mask, page, page };
 

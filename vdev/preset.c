@@ -90,7 +90,7 @@ static const struct {
 	{ "attr-in-range", VDEV_BUG_AMDGPU_ATTR_IN_RANGE },
 	{ "partial-unmap-no-rebuild", VDEV_BUG_AMDGPU_NO_REBUILD },
 	{ "evict-no-restore", VDEV_BUG_AMDGPU_NO_RESTORE },
-	{ "eop-size-page-size", VDEV_BUG_KFD_EOP_PAGE_SIZE },
+	{ "ring-size-unaligned", VDEV_BUG_KFD_RING_UNALIGNED },
 	{ "svm-map-cpu-pages", VDEV_BUG_KFD_SVM_MAP_CPU_PAGES },
 	{ "gart-pte-cpu-pages", VDEV_BUG_KFD_GART_PTE_CPU_PAGES },
 	{ "mmio-remap-large-page", VDEV_BUG_KFD_MMIO_LARGE_PAGE },

@@ -39,7 +39,7 @@ enum vdev_bug {
 	VDEV_BUG_AMDGPU_NO_REBUILD = 1u << 8,	/* XNACK off: a partial munmap's valid part not rebuilt */
 	VDEV_BUG_AMDGPU_NO_RESTORE = 1u << 9,	/* XNACK off: an invalidated range never re-mapped */
 	/* amdkfd on a kernel whose page is larger than 4K (kfd-64k), each named after its fix */
-	VDEV_BUG_KFD_EOP_PAGE_SIZE = 1u << 10,	/* drm/amdkfd: Relax size checking during queue buffer get */
+	VDEV_BUG_KFD_RING_UNALIGNED = 1u << 10,	/* drm/amdkfd: Align expected_queue_size to PAGE_SIZE */
 	VDEV_BUG_KFD_SVM_MAP_CPU_PAGES = 1u << 11,	/* kfd_svm: Fix SVM map/unmap address conversion for non-4k page sizes */
 	VDEV_BUG_KFD_GART_PTE_CPU_PAGES = 1u << 12,	/* kfd_migrate: Fix GART PTE for non-4K pagesize in svm_migrate_gart_map() */
 	VDEV_BUG_KFD_MMIO_LARGE_PAGE = 1u << 13,	/* drm/amdkfd: don't allow mapping the MMIO HDP page with large pages */

@@ -196,6 +196,16 @@ int __kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uin
 			 flags | KFD_IOC_ALLOC_MEM_FLAGS_GTT, &how, out);
 }
 
+int __kfd_bo_vram(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uint32_t flags,
+		  struct kfd_bo **out)
+{
+	const struct bo_backing how = { .fd = gpu->render_fd };
+
+	return bo_create(gpu, dev, round_up(size, dev->page_size),
+			 flags | KFD_IOC_ALLOC_MEM_FLAGS_VRAM | KFD_IOC_ALLOC_MEM_FLAGS_PUBLIC, &how,
+			 out);
+}
+
 struct kfd_bo *kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size,
 			  uint32_t flags)
 {

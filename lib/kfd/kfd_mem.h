@@ -54,6 +54,13 @@ int __kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uin
 struct kfd_bo *kfd_bo_gtt(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size,
 			  uint32_t flags);
 /*
+ * A CPU-visible VRAM BO (PUBLIC: needs a large BAR or resizable BAR) of
+ * @size (rounded up to the page size) on @gpu, mapped to @gpu and
+ * CPU-mapped read/write through the render node.
+ */
+int __kfd_bo_vram(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t size, uint32_t flags,
+		  struct kfd_bo **out);
+/*
  * A USERPTR BO over @cpu (page aligned; NULL: fresh anonymous pages, freed
  * with the BO), mapped to @gpu.
  */
@@ -72,6 +79,16 @@ int __kfd_bo_free(struct kfd_bo *bo);
 int __kfd_doorbells_map(struct kfd_gpu *gpu, struct kfd_device *dev, uint64_t doorbell_offset);
 /* The doorbell slice's size for this page size. */
 uint64_t kfd_doorbell_slice_size(uint64_t page_size);
+
+/*
+ * The /dev/kfd mmap offset of @gpu_id's MMIO remap page, as
+ * ALLOC_MEMORY_OF_GPU returns it: KFD_MMAP_TYPE_MMIO (0 in bits 62-63) |
+ * the gpu_id in bits 46-61 (kfd_priv.h's KFD_MMAP_GPU_ID).
+ */
+static inline uint64_t kfd_mmio_mmap_offset(uint32_t gpu_id)
+{
+	return ((uint64_t)gpu_id & 0xffff) << 46;
+}
 
 /* The HDP flush page of @gpu, CPU-mapped; -ENOMEM / -EINVAL above 4K pages. */
 int __kfd_mmio_remap(struct kfd_gpu *gpu, struct kfd_device *dev, struct kfd_bo **out);

@@ -151,8 +151,14 @@ int __kfd_sdma_queue_create(struct kfd_device *dev, struct kfd_gpu *gpu, uint32_
 	int ret;
 
 	*out = NULL;
-	/* The ring's GPU mapping must be exactly the ring: no smaller than a BO. */
-	if (args.ring_size & (args.ring_size - 1) || args.ring_size < dev->page_size)
+	/*
+	 * A power of two, at least KFD's 1K minimum (a smaller one would be
+	 * clamped behind our back).  A ring under a page lives in a one-page
+	 * BO: 7.3.4 expects PAGE_ALIGN(ring) there, 6.12 only the ring's whole
+	 * 4K pages, so both take it at 4K; with larger pages 6.12 refuses it
+	 * (amd_pagesize@sdma-queue-4k-ring).
+	 */
+	if (args.ring_size & (args.ring_size - 1) || args.ring_size < KFD_MIN_RING_BYTES)
 		return -EINVAL;
 	q = calloc(1, sizeof(*q));
 	if (!q)

@@ -49,6 +49,8 @@ bool kfd_ring_idle(const struct kfd_ring *ring);
 int kfd_ring_wait_idle(const struct kfd_ring *ring, uint32_t timeout_ms);
 
 #define KFD_SDMA_RING_BYTES_DEFAULT (64 * 1024)
+/* KFD_MIN_QUEUE_RING_SIZE: CREATE_QUEUE raises a smaller ring to it. */
+#define KFD_MIN_RING_BYTES 1024
 
 struct kfd_sdma_queue {
 	struct kfd_sdma_queue *next;

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * TEST: amdkfd on kernels whose page is larger than the GPU's 4K
+ * Category: Core
+ * Mega feature: SVM
+ * Sub-category: amdkfd
+ * Description: The rules and fixes of the non-4K page size series
+ *   (Donet Tom's "amdgpu/amdkfd: Add support for non-4K page size
+ *   systems", found on 64K-page POWER10 with an MI210) and of the MMIO
+ *   remap commit before it, each subtest naming the patch or rule it
+ *   guards.  They run at any page size unless they say otherwise: a rule
+ *   that only exists above 4K skips on a 4K kernel saying so, and the one
+ *   that only exists at 4K skips above it.  The CPU page size is what
+ *   sysconf(_SC_PAGESIZE) says; the GPU's page is always 4K.
+ * Functionality: kfd, page size, svm, mmio remap, sdma
+ * Test requirement: /dev/kfd with a gfx9+ GPU; SVM (KFD uAPI 1.5) for the
+ *   svm-* subtests, VRAM for the VRAM ones
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "igt_core.h"
+#include "igt_defer.h"
+#include "kfd/kfd_device.h"
+#include "kfd/kfd_ioctl.h"
+#include "kfd/kfd_mem.h"
+#include "kfd/kfd_sdma.h"
+#include "kfd/kfd_sdma_queue.h"
+#include "kfd/kfd_svm_range.h"
+#include "util.h"
+
+IGT_TEST_DESCRIPTION("amdkfd's rules and fixes for CPU pages larger than the GPU's 4K.");
+
+#define GPU_PAGE 4096u
+#define TIMEOUT_S 120
+/* AMDGPU_GTT_MAX_TRANSFER_SIZE in 7.3.4: one GART window of a migration copy. */
+#define GTT_MAX_TRANSFER_BYTES (4u << 20)
+/* Its pre-fix value, 512 CPU pages: 32 MiB at 64K. */
+#define GTT_MAX_TRANSFER_PAGES_OLD 512u
+
+static struct {
+	struct kfd_device *dev;
+	struct kfd_gpu *gpu;
+	uint64_t page;			/* the CPU page size */
+	uint64_t vram;			/* bytes on the first GPU, 0 on an APU */
+} pctx;
+
+static void open_kfd(void)
+{
+	int ret = __kfd_device_open_default(&pctx.dev);
+
+	igt_require_f(ret != -ENODEV && ret != -ENOENT, "no /dev/kfd with a GPU\n");
+	igt_assert_f(ret == 0, "bringing up a KFD process: %s\n", strerror(-ret));
+	pctx.gpu = &pctx.dev->gpus[0];
+	pctx.page = pctx.dev->page_size;
+	pctx.vram = kfd_node_vram_size(pctx.gpu->node);
+	igt_require_f(pctx.gpu->node->gfx_target_version >= 90000,
+		      "gfx < 9 (gfx_target_version %u): the series is about gfx9 and later\n",
+		      pctx.gpu->node->gfx_target_version);
+	igt_info("CPU page size %" PRIu64 " KiB, GPU %#x (gfx %u)\n", pctx.page >> 10,
+		 pctx.gpu->gpu_id, pctx.gpu->node->gfx_target_version);
+}
+
+static void close_kfd(int sig)
+{
+	(void)sig;
+	kfd_device_close(pctx.dev);
+	pctx.dev = NULL;
+}
+
+static void require_large_pages(void)
+{
+	igt_require_f(pctx.page > GPU_PAGE, "the CPU page is 4K here: the rule only exists above 4K\n");
+}
+
+static void require_svm(void)
+{
+	igt_require_f(kfd_device_has_svm(pctx.dev), "KFD %u.%u < 1.5: no SVM API\n",
+		      pctx.dev->major, pctx.dev->minor);
+	igt_require_f(kfd_node_has_svm(pctx.gpu->node), "GPU %#x has no SVM capability\n",
+		      pctx.gpu->gpu_id);
+}
+
+static void require_vram(void)
+{
+	igt_require_f(pctx.vram, "GPU %#x has no VRAM (an APU)\n", pctx.gpu->gpu_id);
+}
+
+/* ---- tracked resources ------------------------------------------------- */
+
+static int release_bo(uint64_t bo, uint64_t unused)
+{
+	(void)unused;
+	return __kfd_bo_free((struct kfd_bo *)(uintptr_t)bo);
+}
+
+static struct kfd_bo *track_bo(int ret, struct kfd_bo *bo, const char *what, uint64_t size)
+{
+	igt_assert_f(ret == 0, "%s of %" PRIu64 " KiB on GPU %#x: %s\n", what, size >> 10,
+		     pctx.gpu->gpu_id, strerror(-ret));
+	igt_defer(release_bo, (uintptr_t)bo, 0);
+	return bo;
+}
+
+static struct kfd_bo *gtt(uint64_t size)
+{
+	struct kfd_bo *bo = NULL;
+	int ret = __kfd_bo_gtt(pctx.gpu, pctx.dev, size, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE, &bo);
+
+	return track_bo(ret, bo, "GTT BO", size);
+}
+
+static int release_queue(uint64_t q, uint64_t unused)
+{
+	(void)unused;
+	return __kfd_sdma_queue_destroy((struct kfd_sdma_queue *)(uintptr_t)q);
+}
+
+static struct kfd_sdma_queue *queue(uint32_t ring_bytes)
+{
+	struct kfd_sdma_queue *q;
+	int ret = __kfd_sdma_queue_create(pctx.dev, pctx.gpu, ring_bytes, &q);
+
+	igt_assert_f(ret == 0, "SDMA queue with a %u KiB ring on GPU %#x (CPU page %" PRIu64
+		     " KiB): %s\n", ring_bytes >> 10, pctx.gpu->gpu_id, pctx.page >> 10,
+		     strerror(-ret));
+	igt_defer(release_queue, (uintptr_t)q, 0);
+	return q;
+}
+
+static void *svm_range(uint64_t size)
+{
+	void *p = igt_mmap_tracked(NULL, size, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	kfd_svm_register(pctx.dev->fd, p, size, KFD_IOCTL_SVM_LOCATION_SYSMEM,
+			 KFD_IOCTL_SVM_FLAG_HOST_ACCESS | KFD_IOCTL_SVM_FLAG_COHERENT,
+			 pctx.gpu->gpu_id);
+	return p;
+}
+
+/* ---- data --------------------------------------------------------------- */
+
+/* Each 4K GPU page of the pattern differs from every other: a misplaced one shows. */
+static void fill(void *p, uint64_t size, uint32_t seed)
+{
+	uint32_t *d = p;
+
+	for (uint64_t i = 0; i < size / 4; i++)
+		d[i] = seed ^ (uint32_t)(i * 0x9e3779b1u);
+}
+
+/* The first 4K GPU page of [p, p + size) that differs from fill(@seed), or -1. */
+static int64_t first_bad_gpu_page(const void *p, uint64_t size, uint32_t seed)
+{
+	const uint32_t *d = p;
+
+	for (uint64_t i = 0; i < size / 4; i++)
+		if (d[i] != (seed ^ (uint32_t)(i * 0x9e3779b1u)))
+			return (int64_t)(i * 4 / GPU_PAGE);
+	return -1;
+}
+
+static void check(const void *p, uint64_t size, uint32_t seed, const char *what)
+{
+	int64_t bad = first_bad_gpu_page(p, size, seed);
+
+	igt_assert_f(bad < 0, "%s: 4K GPU page %" PRId64 " of %" PRIu64 " (byte %#" PRIx64
+		     ", inside CPU page %" PRIu64 ") has the wrong data\n", what, bad,
+		     size / GPU_PAGE, (uint64_t)bad * GPU_PAGE, (uint64_t)bad * GPU_PAGE / pctx.page);
+}
+
+/* ---- MMIO remap: be4a2a81b6b9 ------------------------------------------ */
+
+/**
+ * SUBTEST: mmio-remap-refused-large-page
+ * Description: With pages larger than 4K the HDP flush page is refused:
+ *   ALLOC_MEMORY_OF_GPU with MMIO_REMAP of PAGE_SIZE is -ENOMEM and an
+ *   mmap of /dev/kfd at the MMIO offset is -EINVAL, because the remap
+ *   area is 4K of the register BAR and a larger page would map the
+ *   registers after it into user space (a security boundary).  Guards
+ *   be4a2a81b6b9 "drm/amdkfd: don't allow mapping the MMIO HDP page with
+ *   large pages" (kfd_ioctl_alloc_memory_of_gpu, kfd_mmio_mmap); skips at
+ *   4K pages
+ * Kernel change: be4a2a81b6b9 ("drm/amdkfd: don't allow mapping the MMIO HDP page with large pages")
+ */
+static void mmio_remap_refused_large_page(void)
+{
+	struct kfd_bo *bo;
+	void *map;
+	int ret;
+
+	require_large_pages();
+	ret = __kfd_mmio_remap(pctx.gpu, pctx.dev, &bo);
+	if (!ret)
+		igt_defer(release_bo, (uintptr_t)bo, 0);
+	igt_assert_f(ret == -ENOMEM, "MMIO remap allocation of a %" PRIu64 " KiB page: %s, expected "
+		     "ENOMEM: %" PRIu64 " KiB of the register BAR are exposed\n", pctx.page >> 10,
+		     ret ? strerror(-ret) : "allocated", pctx.page >> 10);
+	map = mmap(NULL, pctx.page, PROT_READ | PROT_WRITE, MAP_SHARED, pctx.dev->fd,
+		   (off_t)kfd_mmio_mmap_offset(pctx.gpu->gpu_id));
+	ret = map == MAP_FAILED ? -errno : 0;
+	if (!ret)
+		munmap(map, pctx.page);
+	igt_assert_f(ret == -EINVAL, "mmap of the MMIO page (%" PRIu64 " KiB) through /dev/kfd: %s, "
+		     "expected EINVAL: the register BAR beyond the 4K remap area is user-mapped\n",
+		     pctx.page >> 10, ret ? strerror(-ret) : "mapped");
+}
+
+/*
+ * CPU writes to VRAM through the BAR sit in the HDP (host data path)
+ * cache until it is flushed; x86 and arm64 fences order the writes with
+ * the flush (what ROCr emits on each).
+ */
+static inline void store_fence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("sfence" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("dmb oshst" ::: "memory");
+#else
+	__sync_synchronize();
+#endif
+}
+
+static inline void full_fence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("mfence" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("dmb osh" ::: "memory");
+#else
+	__sync_synchronize();
+#endif
+}
+
+/* SDMA copies @vram (written by the CPU) to GTT; the copy must be @seed's data. */
+static void sdma_reads_back(struct kfd_bo *vram, uint32_t seed, const char *how)
+{
+	struct kfd_sdma_queue *q = queue(0);
+	struct kfd_bo *out = gtt(vram->size);
+
+	memset(out->cpu, 0, out->size);
+	kfd_sdma_copy(q, out->va, vram->va, vram->size);
+	check(out->cpu, vram->size, seed, how);
+}
+
+/**
+ * SUBTEST: mmio-remap-hdp-flush
+ * Description: With 4K pages the HDP flush page is allocated and mapped
+ *   through /dev/kfd (one page, kfd_mmio_mmap), and after the CPU writes a
+ *   VRAM BO and then 1 to HDP_MEM_FLUSH_CNTL in it, an SDMA copy of the BO
+ *   reads exactly what the CPU wrote (kfdtest's HostHdpFlush).  The rule
+ *   of kfd_ioctl_alloc_memory_of_gpu and kfd_mmio_mmap at PAGE_SIZE 4096;
+ *   skips above 4K pages, where mmio-remap-refused-large-page applies
+ * Kernel change: rule: kfd_mmio_mmap maps exactly one 4K page when PAGE_SIZE is 4096
+ */
+static void mmio_remap_hdp_flush(void)
+{
+	struct kfd_bo *mmio, *vram;
+	int ret;
+
+	igt_require_f(pctx.page == GPU_PAGE, "the CPU page is %" PRIu64 " KiB: the MMIO page is "
+		      "refused above 4K (mmio-remap-refused-large-page)\n", pctx.page >> 10);
+	require_vram();
+	ret = __kfd_bo_vram(pctx.gpu, pctx.dev, 4 * pctx.page, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE, &vram);
+	igt_require_f(ret != -ENOMEM && ret != -EINVAL,
+		      "no CPU-visible VRAM on GPU %#x (a small BAR?): %s\n", pctx.gpu->gpu_id,
+		      strerror(-ret));
+	track_bo(ret, vram, "CPU-visible VRAM BO", 4 * pctx.page);
+	ret = __kfd_mmio_remap(pctx.gpu, pctx.dev, &mmio);
+	track_bo(ret, mmio, "MMIO remap (HDP flush) page", pctx.page);
+	fill(vram->cpu, vram->size, 0x4d4d494f);
+	store_fence();
+	((volatile uint32_t *)mmio->cpu)[KFD_MMIO_REMAP_HDP_MEM_FLUSH_CNTL / 4] = 1;
+	full_fence();
+	sdma_reads_back(vram, 0x4d4d494f, "SDMA copy of CPU-written VRAM after the HDP flush");
+}
+
+/**
+ * SUBTEST: hdp-flush-fallback
+ * Description: The HDP flush without the MMIO page, as ROCr does where the
+ *   page is refused (pages above 4K): the CPU writes a VRAM BO, fences its
+ *   stores, writes the last byte again, fences fully and reads the last
+ *   byte back (the read cannot pass the HDP); an SDMA copy of the BO then
+ *   reads exactly what the CPU wrote.  At any page size
+ * Kernel change: rule: CPU writes through the BAR reach VRAM after the fenced last-byte write and read-back
+ */
+static void hdp_flush_fallback(void)
+{
+	struct kfd_bo *vram;
+	volatile uint8_t *last;
+	uint8_t byte;
+	int ret;
+
+	require_vram();
+	ret = __kfd_bo_vram(pctx.gpu, pctx.dev, 4 * pctx.page, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE, &vram);
+	igt_require_f(ret != -ENOMEM && ret != -EINVAL,
+		      "no CPU-visible VRAM on GPU %#x (a small BAR?): %s\n", pctx.gpu->gpu_id,
+		      strerror(-ret));
+	track_bo(ret, vram, "CPU-visible VRAM BO", 4 * pctx.page);
+	fill(vram->cpu, vram->size, 0x48445046);
+	store_fence();
+	last = (volatile uint8_t *)vram->cpu + vram->size - 1;
+	byte = *last;
+	*last = byte;
+	full_fence();
+	igt_assert_eq(*last, byte);
+	sdma_reads_back(vram, 0x48445046, "SDMA copy of CPU-written VRAM after the fallback flush");
+}
+
+/* ---- queue buffers --------------------------------------------------------- */
+
+/**
+ * SUBTEST: sdma-queue-4k-ring
+ * Description: An SDMA queue whose ring is 4K (the size the hardware
+ *   takes, in a BO of one CPU page) is created and runs a copy.
+ *   kfd_queue_acquire_buffers must expect PAGE_ALIGN(queue_size) of the
+ *   ring's mapping: before "drm/amdkfd: Align expected_queue_size to
+ *   PAGE_SIZE" (v3 of the series) a 4K ring in its 64K BO was EINVAL.  At
+ *   any page size
+ * Kernel change: "drm/amdkfd: Align expected_queue_size to PAGE_SIZE"
+ */
+static void sdma_queue_4k_ring(void)
+{
+	struct kfd_sdma_queue *q = queue(GPU_PAGE);
+	struct kfd_bo *src = gtt(pctx.page), *dst = gtt(pctx.page);
+
+	fill(src->cpu, pctx.page, 0x52494e47);
+	memset(dst->cpu, 0, pctx.page);
+	kfd_sdma_copy(q, dst->va, src->va, pctx.page);
+	check(dst->cpu, pctx.page, 0x52494e47, "copy through the 4K ring");
+}
+
+/* ---- SVM in GPU pages ------------------------------------------------------ */
+
+/**
+ * SUBTEST: svm-map-gpu-pages
+ * Description: An SVM range of four CPU pages, with ACCESS for the GPU (so
+ *   XNACK off maps it at SET), is read by SDMA one 4K GPU page at a time,
+ *   at every 4K offset (unaligned to, and smaller than, the CPU page), and
+ *   each piece must be exactly the CPU's data; SDMA writes of other 4K
+ *   pieces land exactly there.  Guards "amdkfd/kfd_svm: Fix SVM map/unmap
+ *   address conversion for non-4k page sizes": svm_range_map_to_gpu()
+ *   passed CPU page numbers where amdgpu_vm_update_range() takes 4K GPU
+ *   pages, mapping a sixteenth of the range at 64K.  At any page size
+ * Kernel change: "amdkfd/kfd_svm: Fix SVM map/unmap address conversion for non-4k page sizes"
+ */
+static void svm_map_gpu_pages(void)
+{
+	uint64_t size = 4 * pctx.page, pieces = size / GPU_PAGE;
+	struct kfd_sdma_queue *q;
+	struct kfd_bo *out, *in;
+	char *p;
+
+	require_svm();
+	q = queue(0);
+	out = gtt(size);
+	in = gtt(size);
+	p = svm_range(size);
+	fill(p, size, 0x53564d31);
+	memset(out->cpu, 0, size);
+	for (uint64_t i = 0; i < pieces; i++) {
+		int ret = __kfd_sdma_copy(q, out->va + i * GPU_PAGE, (uintptr_t)p + i * GPU_PAGE,
+					  GPU_PAGE, KFD_DEFAULT_TIMEOUT_MS);
+
+		igt_assert_f(ret == 0, "SDMA read of 4K GPU page %" PRIu64 " of the SVM range "
+			     "(offset %#" PRIx64 " in CPU page %" PRIu64 "): %s\n", i,
+			     (i * GPU_PAGE) % pctx.page, i * GPU_PAGE / pctx.page, strerror(-ret));
+	}
+	check(out->cpu, size, 0x53564d31, "SVM range read 4K at a time");
+	fill(in->cpu, size, 0x53564d32);
+	for (uint64_t i = 1; i < pieces; i += 2)
+		kfd_sdma_copy(q, (uintptr_t)p + i * GPU_PAGE, in->va + i * GPU_PAGE, GPU_PAGE);
+	for (uint64_t i = 0; i < pieces; i++) {
+		/* Odd pieces hold the GPU's data now, even ones still the CPU's. */
+		const char *src = i & 1 ? (const char *)in->cpu : (const char *)out->cpu;
+
+		igt_assert_f(!memcmp(p + i * GPU_PAGE, src + i * GPU_PAGE, GPU_PAGE),
+			     "4K GPU page %" PRIu64 " of the SVM range after SDMA wrote the odd ones: "
+			     "%s data expected\n", i, i & 1 ? "the GPU's" : "the CPU's");
+	}
+}
+
+/**
+ * SUBTEST: svm-attr-below-cpu-page
+ * Description: SVM attributes belong to whole CPU pages even though the
+ *   GPU maps 4K: a SET or GET of ACCESS over one 4K GPU page inside a CPU
+ *   page, or over a range starting 4K into it, is EINVAL, while the same
+ *   over the whole CPU page works.  The rule of kfd_ioctl_svm (start and
+ *   size PAGE_SIZE aligned); skips at 4K pages, where every 4K piece is a
+ *   CPU page
+ * Kernel change: rule: kfd_ioctl_svm refuses a start or size not PAGE_SIZE aligned (EINVAL)
+ */
+static void svm_attr_below_cpu_page(void)
+{
+	struct kfd_ioctl_svm_attribute attr = {
+		.type = KFD_IOCTL_SVM_ATTR_ACCESS, .value = 0,
+	};
+	const struct {
+		uint64_t offset, size;
+		const char *what;
+	} spans[] = {
+		{ 0, GPU_PAGE, "the first 4K of a CPU page" },
+		{ GPU_PAGE, GPU_PAGE, "4K, 4K into a CPU page" },
+		{ GPU_PAGE, 0, "a CPU page's size, 4K into it" },
+	};
+	char *p;
+
+	require_large_pages();
+	require_svm();
+	p = svm_range(2 * pctx.page);
+	attr.value = pctx.gpu->gpu_id;
+	for (size_t i = 0; i < ARRAY_SIZE(spans); i++) {
+		uint64_t size = spans[i].size ? spans[i].size : pctx.page;
+		int set = __kfd_svm_set1(pctx.dev->fd, p + spans[i].offset, size, attr.type, attr.value);
+		uint32_t v;
+		int get = __kfd_svm_get1(pctx.dev->fd, p + spans[i].offset, size, attr.type,
+					 attr.value, &v);
+
+		igt_assert_f(set == -EINVAL && get == -EINVAL, "SET/GET of ACCESS over %s: %s/%s, "
+			     "expected EINVAL for both\n", spans[i].what, strerror(-set), strerror(-get));
+	}
+	kfd_svm_set1(pctx.dev->fd, p, pctx.page, attr.type, attr.value);
+	igt_assert_eq_u32(kfd_svm_get_access(pctx.dev->fd, p, pctx.page, pctx.gpu->gpu_id),
+			  KFD_IOCTL_SVM_ATTR_ACCESS);
+}
+
+/* ---- migration ------------------------------------------------------------- */
+
+/**
+ * SUBTEST: migrate-beyond-gtt-transfer
+ * Description: An SVM range larger than one GART window of the migration
+ *   copy (AMDGPU_GTT_MAX_TRANSFER_SIZE: 4 MiB in 7.3.4, and larger than
+ *   the 512 CPU pages it was before), plus three CPU pages, is prefetched
+ *   to VRAM and read by the CPU, which migrates it back: every 4K GPU
+ *   page must be exactly the data written before the migration (no GPU
+ *   access, so the check is of the two copies alone).
+ *   Guards "amdkfd/kfd_migrate: Fix GART PTE for non-4K pagesize in
+ *   svm_migrate_gart_map()" (one PTE per CPU page: all but the first
+ *   sixteenth of each window copied garbage, or SDMA hung) and
+ *   "amdgpu/amdgpu_ttm: Fix AMDGPU_GTT_MAX_TRANSFER_SIZE for non-4K page
+ *   size".  At any page size; needs VRAM for the range
+ * Kernel change: "amdkfd/kfd_migrate: Fix GART PTE for non-4K pagesize in svm_migrate_gart_map()", "amdgpu/amdgpu_ttm: Fix AMDGPU_GTT_MAX_TRANSFER_SIZE for non-4K page size"
+ */
+static void migrate_beyond_gtt_transfer(void)
+{
+	uint64_t window = GTT_MAX_TRANSFER_PAGES_OLD * pctx.page;
+	uint64_t size = (window > GTT_MAX_TRANSFER_BYTES ? window : GTT_MAX_TRANSFER_BYTES) +
+			3 * pctx.page;
+	char *p;
+
+	require_svm();
+	require_vram();
+	igt_require_f(size <= pctx.vram / 2, "VRAM %" PRIu64 " MiB: the range takes %" PRIu64
+		      " MiB, half of VRAM at most\n", pctx.vram >> 20, size >> 20);
+	p = svm_range(size);
+	fill(p, size, 0x4d494752);
+	kfd_svm_prefetch(pctx.dev->fd, p, size, pctx.gpu->gpu_id);
+	igt_assert_eq_u32(kfd_svm_get1(pctx.dev->fd, p, size, KFD_IOCTL_SVM_ATTR_PREFETCH_LOC, 0),
+			  pctx.gpu->gpu_id);
+	check(p, size, 0x4d494752, "CPU read of the range migrated to VRAM and back");
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} subtests[] = {
+	{ "mmio-remap-refused-large-page", mmio_remap_refused_large_page },
+	{ "mmio-remap-hdp-flush", mmio_remap_hdp_flush },
+	{ "hdp-flush-fallback", hdp_flush_fallback },
+	{ "sdma-queue-4k-ring", sdma_queue_4k_ring },
+	{ "svm-map-gpu-pages", svm_map_gpu_pages },
+	{ "svm-attr-below-cpu-page", svm_attr_below_cpu_page },
+	{ "migrate-beyond-gtt-transfer", migrate_beyond_gtt_transfer },
+};
+
+igt_main
+{
+	igt_fixture {
+		/* First: a skip after the bring-up must still close the device. */
+		igt_install_exit_handler(close_kfd);
+		open_kfd();
+	}
+
+	for (size_t i = 0; i < ARRAY_SIZE(subtests); i++)
+		igt_subtest(subtests[i].name) {
+			igt_set_timeout(TIMEOUT_S, subtests[i].name);
+			subtests[i].run();
+		}
+}
