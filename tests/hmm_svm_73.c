@@ -177,6 +177,13 @@ static char *huge_zero_range(struct svm_scenario_ctx *ctx)
 static void require_device_thp(struct svm_scenario_ctx *ctx)
 {
 	hmm_dmirror_require_flags(ctx->dev);
+	/*
+	 * The device-THP subtests are written for a 2 MiB PMD (4K pages);
+	 * with 64K pages it is 512 MiB, over SVM_THP_MAX like every THP
+	 * buffer of the suite.
+	 */
+	igt_require_f(svm_thp_size() == SZ_2M, "the PMD huge page is %zu MiB here: these device-THP "
+		      "subtests are sized for 2 MiB (4K pages)\n", svm_thp_size() >> 20);
 }
 
 /*

@@ -191,15 +191,18 @@ static void partial_munmap(struct vgpu_session *s, const void *arg)
 
 struct chunk_case {
 	const char *name;
-	size_t len, offset;	/* the VMA: @offset past a 2 MiB boundary */
+	size_t len, offset;	/* the VMA: @offset past a 2 MiB boundary (ONE_PAGE: a CPU page) */
 	uint64_t needs;		/* the chunk size the case is about */
 };
+
+/* An offset of one CPU page: 4 KiB, or 64 KiB on a 64K-page kernel. */
+#define ONE_PAGE ((size_t)1)
 
 static const struct chunk_case chunk_cases[] = {
 	{ "aligned-2m", SZ_2M, 0, SZ_2M },
 	{ "vma-1m", SZ_1M, 0, SZ_64K },
 	{ "unaligned-2m", SZ_2M, SZ_64K, SZ_64K },
-	{ "unaligned-1m", SZ_1M, SZ_4K, SZ_64K },
+	{ "unaligned-1m", SZ_1M, ONE_PAGE, SZ_64K },
 	{ "vma-4k", SZ_4K, 0, SZ_4K },
 };
 
@@ -245,7 +248,7 @@ static uint32_t expected_ranges(const struct vgpu_session *s, uintptr_t start, u
  * @aligned-2m:   a 2 MiB VMA at a 2 MiB boundary
  * @vma-1m:       a 1 MiB VMA at a 2 MiB boundary
  * @unaligned-2m: a 2 MiB VMA 64 KiB past a 2 MiB boundary
- * @unaligned-1m: a 1 MiB VMA 4 KiB past a 2 MiB boundary
+ * @unaligned-1m: a 1 MiB VMA one CPU page (4 KiB) past a 2 MiB boundary
  * @vma-4k:       a 4 KiB VMA
  *
  * arg[2]:
@@ -255,7 +258,8 @@ static uint32_t expected_ranges(const struct vgpu_session *s, uintptr_t start, u
 static void chunk_choice(struct vgpu_session *s, const void *arg)
 {
 	const struct chunk_case *c = arg;
-	char *p = vgpu_map_guarded(c->len, SZ_2M, c->offset), *seen = scn_scratch(c->len);
+	char *p = vgpu_map_guarded(c->len, SZ_2M, c->offset == ONE_PAGE ? s->ps : c->offset);
+	char *seen = scn_scratch(c->len);
 	uint32_t max = c->len / s->ps, n, want_n;
 	struct drm_vgpu_range *want = scn_scratch(max * sizeof(*want));
 	const struct drm_vgpu_range *r;

@@ -26,12 +26,13 @@ private_apt_mirror() {
 	return 1
 }
 
-# private_apt_setup DIR MIRROR SUITE: DIR's sources list (SUITE main on
-# MIRROR, verified with Debian's archive keyring), empty status, and the
+# private_apt_setup DIR MIRROR SUITE [ARCH]: DIR's sources list (SUITE main
+# on MIRROR, verified with Debian's archive keyring), empty status, and the
 # directories apt wants.  Sets the array private_apt_opts: the options that
-# make apt-get and apt-cache use DIR and nothing of the machine's.
+# make apt-get and apt-cache use DIR and nothing of the machine's, for
+# packages of ARCH (default amd64).
 private_apt_setup() {
-	local dir=$1 mirror=$2 suite=$3
+	local dir=$1 mirror=$2 suite=$3 arch=${4:-amd64}
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/prefs.d"
 	echo "deb [signed-by=$PRIVATE_APT_KEYRING] $mirror $suite main" >"$dir/sources.list"
 	: >"$dir/status"
@@ -39,8 +40,8 @@ private_apt_setup() {
 		-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent
 		-o Dir::State::Lists="$dir/lists" -o Dir::State::status="$dir/status"
 		-o Dir::Cache="$dir/cache" -o Dir::Etc::Preferences=/dev/null
-		-o Dir::Etc::PreferencesParts="$dir/prefs.d" -o APT::Architecture=amd64
-		-o APT::Architectures=amd64 -o APT::Sandbox::User=root
+		-o Dir::Etc::PreferencesParts="$dir/prefs.d" -o APT::Architecture="$arch"
+		-o APT::Architectures="$arch" -o APT::Sandbox::User=root
 		-o Debug::NoLocking=1 -o APT::Install-Recommends=0 -o APT::Install-Suggests=0
 	)
 }

@@ -42,6 +42,10 @@ struct faux_device;
 struct vgpu_device;
 
 /* The bug knobs (vgpu_drv.c): driver-side mistakes on real framework paths. */
+/* drm_gpusvm's chunk sizes (vgpu_vm.c), largest first; DEVICE_QUERY reports them. */
+extern const unsigned long vgpu_chunk_sizes[];
+extern const unsigned int vgpu_num_chunk_sizes;
+
 extern bool vgpu_bug_no_zap;
 extern bool vgpu_bug_mixed_passthrough;
 extern bool vgpu_bug_no_rebuild;

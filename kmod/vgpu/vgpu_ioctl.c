@@ -48,7 +48,6 @@ static int vgpu_ioctl_device_query(struct drm_device *drm, void *data, struct dr
 {
 	struct vgpu_device *vdev = to_vgpu_device(drm);
 	struct drm_vgpu_device_query *q = data;
-	static const u64 chunks[] = { SZ_2M, SZ_64K, SZ_4K };
 	unsigned int i;
 
 	if (q->pad)
@@ -58,9 +57,9 @@ static int vgpu_ioctl_device_query(struct drm_device *drm, void *data, struct dr
 	q->num_tiles = vdev->num_tiles;
 	q->vram_per_tile = (u64)vdev->tiles[0].npages << PAGE_SHIFT;
 	q->page_size = PAGE_SIZE;
-	q->num_chunks = ARRAY_SIZE(chunks);
-	for (i = 0; i < ARRAY_SIZE(chunks); i++)
-		q->chunk_sizes[i] = chunks[i];
+	q->num_chunks = vgpu_num_chunk_sizes;
+	for (i = 0; i < vgpu_num_chunk_sizes; i++)
+		q->chunk_sizes[i] = vgpu_chunk_sizes[i];
 	return 0;
 }
 

@@ -14,8 +14,21 @@
 
 #include "vgpu_drv.h"
 
-/* The chunk sizes drm_gpusvm may choose for a range, largest first. */
-static const unsigned long vgpu_chunk_sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+/*
+ * The chunk sizes drm_gpusvm may choose for a range, largest first, the
+ * last the CPU page.  drm_gpusvm_init()'s kernel-doc asks for SZ_4K last
+ * and checks nothing; with 64K pages a 4K chunk makes a range smaller than
+ * a page, and hmm_range_fault() then oopses in hmm_vma_walk_test() (seen
+ * on arm64 with 64K pages, ci/vm/arm64-suite).
+ */
+const unsigned long vgpu_chunk_sizes[] = {
+	SZ_2M,
+#if PAGE_SHIFT < 16
+	SZ_64K,
+#endif
+	PAGE_SIZE,
+};
+const unsigned int vgpu_num_chunk_sizes = ARRAY_SIZE(vgpu_chunk_sizes);
 /* Notifier granule: as xe's default. */
 #define VGPU_NOTIFIER_SIZE	SZ_512M
 
@@ -331,7 +344,7 @@ struct vgpu_vm *vgpu_vm_create(struct vgpu_device *vdev, u32 mode)
 	}
 	err = drm_gpusvm_init(&vm->gpusvm, "vgpu", current->mm, 0, TASK_SIZE,
 			      VGPU_NOTIFIER_SIZE, &vgpu_gpusvm_ops, vgpu_chunk_sizes,
-			      ARRAY_SIZE(vgpu_chunk_sizes));
+			      vgpu_num_chunk_sizes);
 	if (err)
 		goto err_wq;
 	drm_gpusvm_driver_set_lock(&vm->gpusvm, &vm->lock);

@@ -164,6 +164,9 @@ static int alloc_thp(struct svm_buf *buf)
 	char *p;
 	char *aligned;
 
+	if (thp > SVM_THP_MAX)
+		return -ENOSPC;
+
 	/* Whole huge pages only: a partial one could never be a THP. */
 	buf->size = round_up(buf->size, thp);
 	len = buf->size + thp;
@@ -287,6 +290,12 @@ static int alloc_stack(struct svm_buf *buf)
 	return -EOPNOTSUPP;	/* only svm_with_buf can put a buffer in a frame */
 }
 
+static void why_thp(char *why, size_t len)
+{
+	snprintf(why, len, "the PMD huge page is %zu MiB here (64K pages): THP buffers are capped at %u MiB",
+		 svm_thp_size() >> 20, SVM_THP_MAX >> 20);
+}
+
 static void why_hugetlb(char *why, size_t len)
 {
 	snprintf(why, len, "no free huge pages of %zu KiB (set /proc/sys/vm/nr_hugepages)",
@@ -313,7 +322,7 @@ static const struct {
 } allocators[SVM_MEM_NUM_KINDS] = {
 	[SVM_MEM_MALLOC] = { alloc_malloc, NULL, true },
 	[SVM_MEM_CALLOC_LARGE] = { alloc_calloc_large, NULL, true },
-	[SVM_MEM_THP] = { alloc_thp, NULL, false },
+	[SVM_MEM_THP] = { alloc_thp, why_thp, false },
 	[SVM_MEM_ANON_PRIVATE] = { alloc_anon_private, NULL, false },
 	[SVM_MEM_ANON_SHARED] = { alloc_anon_shared, NULL, false },
 	[SVM_MEM_MEMFD_SHARED] = { alloc_memfd, NULL, false },

@@ -61,6 +61,12 @@ const struct svm_mem_kind *svm_mem_kind(enum svm_mem_kind_id id);
  * whole, aligned ones.
  */
 size_t svm_thp_size(void);
+/*
+ * The largest such page SVM_MEM_THP allocates (a skip saying why above):
+ * a scenario holds the buffer and two scratch copies of it, which must fit
+ * a 2 GiB test VM, and a 64K-page arm64 kernel's 512 MiB page does not.
+ */
+#define SVM_THP_MAX (64u << 20)
 const struct svm_mem_kind *svm_mem_kind_by_name(const char *name);
 
 /*

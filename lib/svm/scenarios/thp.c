@@ -11,20 +11,13 @@
 #include "../svm_scenario.h"
 #include "themes.h"
 
-/*
- * The largest PMD huge page these scenarios take: three buffers of it
- * (the huge page and two scratch copies) must fit a 2 GiB test VM, and a
- * 64K-page arm64 kernel's 512 MiB one does not.
- */
-#define THP_MAX (64u << 20)
-
 /* The PMD huge page's size (2 MiB at 4K pages), or a skip saying why not. */
 static size_t thp_size(void)
 {
 	size_t thp = svm_thp_size();
 
-	igt_require_f(thp <= THP_MAX, "the PMD huge page is %zu MiB here: these scenarios take up to %u MiB\n",
-		      thp >> 20, THP_MAX >> 20);
+	igt_require_f(thp <= SVM_THP_MAX, "the PMD huge page is %zu MiB here: THP buffers are capped at %u MiB\n",
+		      thp >> 20, SVM_THP_MAX >> 20);
 	return thp;
 }
 
