@@ -114,6 +114,20 @@ static struct kfd_bo *gtt(uint64_t size)
 	return track_bo(ret, bo, "GTT BO", size);
 }
 
+/* A CPU-visible VRAM BO, or a skip saying why there is none (no VRAM, a small BAR). */
+static struct kfd_bo *cpu_visible_vram(uint64_t size)
+{
+	struct kfd_bo *bo = NULL;
+	int ret;
+
+	require_vram();
+	ret = __kfd_bo_vram(pctx.gpu, pctx.dev, size, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE, &bo);
+	igt_require_f(ret != -ENOMEM && ret != -EINVAL,
+		      "no CPU-visible VRAM on GPU %#x (a small BAR?): %s\n", pctx.gpu->gpu_id,
+		      strerror(-ret));
+	return track_bo(ret, bo, "CPU-visible VRAM BO", size);
+}
+
 static int release_queue(uint64_t q, uint64_t unused)
 {
 	(void)unused;
@@ -266,12 +280,7 @@ static void mmio_remap_hdp_flush(void)
 
 	igt_require_f(pctx.page == GPU_PAGE, "the CPU page is %" PRIu64 " KiB: the MMIO page is "
 		      "refused above 4K (mmio-remap-refused-large-page)\n", pctx.page >> 10);
-	require_vram();
-	ret = __kfd_bo_vram(pctx.gpu, pctx.dev, 4 * pctx.page, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE, &vram);
-	igt_require_f(ret != -ENOMEM && ret != -EINVAL,
-		      "no CPU-visible VRAM on GPU %#x (a small BAR?): %s\n", pctx.gpu->gpu_id,
-		      strerror(-ret));
-	track_bo(ret, vram, "CPU-visible VRAM BO", 4 * pctx.page);
+	vram = cpu_visible_vram(4 * pctx.page);
 	ret = __kfd_mmio_remap(pctx.gpu, pctx.dev, &mmio);
 	track_bo(ret, mmio, "MMIO remap (HDP flush) page", pctx.page);
 	fill(vram->cpu, vram->size, 0x4d4d494f);
@@ -292,17 +301,10 @@ static void mmio_remap_hdp_flush(void)
  */
 static void hdp_flush_fallback(void)
 {
-	struct kfd_bo *vram;
+	struct kfd_bo *vram = cpu_visible_vram(4 * pctx.page);
 	volatile uint8_t *last;
 	uint8_t byte;
-	int ret;
 
-	require_vram();
-	ret = __kfd_bo_vram(pctx.gpu, pctx.dev, 4 * pctx.page, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE, &vram);
-	igt_require_f(ret != -ENOMEM && ret != -EINVAL,
-		      "no CPU-visible VRAM on GPU %#x (a small BAR?): %s\n", pctx.gpu->gpu_id,
-		      strerror(-ret));
-	track_bo(ret, vram, "CPU-visible VRAM BO", 4 * pctx.page);
 	fill(vram->cpu, vram->size, 0x48445046);
 	store_fence();
 	last = (volatile uint8_t *)vram->cpu + vram->size - 1;
