@@ -12,7 +12,7 @@
  *   that only exists above 4K skips on a 4K kernel saying so, and the one
  *   that only exists at 4K skips above it.  The CPU page size is what
  *   sysconf(_SC_PAGESIZE) says; the GPU's page is always 4K.
- * Functionality: kfd, page size, svm, mmio remap, sdma
+ * Functionality: kfd, page size, svm, mmio remap, sdma, compute queues, cwsr
  * Test requirement: /dev/kfd with a gfx9+ GPU; SVM (KFD uAPI 1.5) for the
  *   svm-* subtests, VRAM for the VRAM ones
  */
@@ -25,6 +25,8 @@
 
 #include "igt_core.h"
 #include "igt_defer.h"
+#include "kfd/kfd_compute_queue.h"
+#include "kfd/kfd_cwsr.h"
 #include "kfd/kfd_device.h"
 #include "kfd/kfd_ioctl.h"
 #include "kfd/kfd_mem.h"
@@ -338,6 +340,119 @@ static void sdma_queue_4k_ring(void)
 	check(dst->cpu, pctx.page, 0x52494e47, "copy through the 4K ring");
 }
 
+static int release_compute_queue(uint64_t q, uint64_t unused)
+{
+	(void)unused;
+	return __kfd_compute_queue_destroy((struct kfd_compute_queue *)(uintptr_t)q);
+}
+
+/* CREATE_QUEUE of a compute queue given @want: 0 or its -errno; released at the end. */
+static int __compute_queue(const struct kfd_compute_queue_sizes *want)
+{
+	struct kfd_compute_queue *q;
+	int ret = __kfd_compute_queue_create(pctx.dev, pctx.gpu, want, &q);
+
+	if (!ret)
+		igt_defer(release_compute_queue, (uintptr_t)q, 0);
+	return ret;
+}
+
+/* The node's CWSR sizes by 7.3.4's rule, or a skip saying why there are none. */
+static struct kfd_cwsr_sizes cwsr_sizes(void)
+{
+	struct kfd_cwsr_sizes sz;
+	int ret = kfd_node_cwsr_sizes(pctx.gpu->node, pctx.page, &sz);
+
+	igt_require_f(ret != -EOPNOTSUPP, "gfx %u: no CWSR rule known for it\n",
+		      pctx.gpu->node->gfx_target_version);
+	igt_assert_f(ret == 0, "the topology of GPU %#x lacks its CU counts: %s\n",
+		     pctx.gpu->gpu_id, strerror(-ret));
+	return sz;
+}
+
+/**
+ * SUBTEST: compute-queue-hw-eop
+ * Description: Compute (AQL) queues whose EOP buffer has a size the
+ *   hardware supports, 4K and 32K, each in a BO of whole CPU pages, are
+ *   created; one under the node's EOP size is EINVAL.  Since "drm/amdkfd:
+ *   Relax size checking during queue buffer get" the EOP buffer must be at
+ *   least the node's EOP size and its mapping ALIGN(size, PAGE_SIZE);
+ *   before it the size had to equal the node's and the mapping the size,
+ *   which no BO of a 64K page is, so no compute queue could be made.  At
+ *   any page size
+ * Kernel change: "drm/amdkfd: Relax size checking during queue buffer get"
+ *   (1/8 of the series; the hardware's EOP sizes are 4K and 32K)
+ */
+static void compute_queue_hw_eop(void)
+{
+	struct kfd_cwsr_sizes sz = cwsr_sizes();
+	static const uint32_t hw_eop[] = { 4096, 32768 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(hw_eop); i++) {
+		struct kfd_compute_queue_sizes want = { .eop = hw_eop[i] };
+		int ret;
+
+		if (hw_eop[i] < sz.eop)
+			continue;
+		ret = __compute_queue(&want);
+		igt_assert_f(ret == 0, "compute queue with a %u KiB EOP buffer in a %" PRIu64
+			     " KiB BO on GPU %#x: %s\n", hw_eop[i] >> 10,
+			     (hw_eop[i] + pctx.page - 1) / pctx.page * pctx.page >> 10,
+			     pctx.gpu->gpu_id, strerror(-ret));
+	}
+	/* The rule's other side, at every page size: never less than the node's. */
+	igt_assert_eq(__compute_queue(&(struct kfd_compute_queue_sizes){ .eop = sz.eop / 2 }),
+		      -EINVAL);
+}
+
+/**
+ * SUBTEST: ctl-stack-gpu-pages
+ * Description: The topology's ctl_stack_size is the control stack
+ *   (a 40-byte header, 8 bytes a wave, 12 from gfx 10.1, and 8) rounded
+ *   to a 4K GPU page, not to the CPU page; its cwsr_size holds it and the
+ *   CUs' wave state.  A compute queue with exactly those sizes is created,
+ *   one whose ctl_stack_size is a GPU page more, or whose
+ *   ctx_save_restore_size is a GPU page short of cwsr_size, is EINVAL.
+ *   Padded to 64K CPU pages, the control stack spilled into GPU pages that
+ *   inherited the wrong memory type: queue preemption and eviction failed
+ *   on gfx9 (the series' RFC v2 cover).  At any page size (at 4K the two
+ *   roundings agree)
+ * Kernel change: "amdgpu: Align ctl_stack_size and wg_data_size to GPU
+ *   page size instead of CPU page size" (7/8 of the series)
+ */
+static void ctl_stack_gpu_pages(void)
+{
+	const struct kfd_node *node = pctx.gpu->node;
+	struct kfd_cwsr_sizes sz = cwsr_sizes();
+	int ret;
+
+	igt_info("%u waves: control stack %u bytes, topology ctl_stack_size %u cwsr_size %u\n",
+		 sz.waves, sz.ctl_stack_bytes, node->ctl_stack_size, node->cwsr_size);
+	igt_assert_f(node->ctl_stack_size == sz.ctl_stack,
+		     "ctl_stack_size is %u (%#x), not %u, the %u bytes of the control stack in "
+		     "4K GPU pages%s\n", node->ctl_stack_size, node->ctl_stack_size, sz.ctl_stack,
+		     sz.ctl_stack_bytes,
+		     pctx.page > GPU_PAGE && !(node->ctl_stack_size % pctx.page) ?
+		     ": padded to the CPU page" : "");
+	igt_assert_f(node->cwsr_size >= sz.ctl_stack + sz.wg_data,
+		     "cwsr_size %u does not hold the control stack (%u) and the wave state (%u)\n",
+		     node->cwsr_size, sz.ctl_stack, sz.wg_data);
+	/*
+	 * Without an EOP buffer (allowed, and these queues never run): what
+	 * CREATE_QUEUE then checks is the CWSR sizes alone, whatever its EOP
+	 * rule (compute-queue-hw-eop's).
+	 */
+	ret = __compute_queue(&(struct kfd_compute_queue_sizes){ .eop = KFD_COMPUTE_QUEUE_NO_EOP });
+	igt_assert_f(ret == 0, "compute queue with the topology's CWSR sizes: %s\n",
+		     strerror(-ret));
+	igt_assert_eq(__compute_queue(&(struct kfd_compute_queue_sizes){
+			.eop = KFD_COMPUTE_QUEUE_NO_EOP,
+			.ctl_stack = node->ctl_stack_size + GPU_PAGE }), -EINVAL);
+	igt_assert_eq(__compute_queue(&(struct kfd_compute_queue_sizes){
+			.eop = KFD_COMPUTE_QUEUE_NO_EOP,
+			.ctx_save = node->cwsr_size - GPU_PAGE }), -EINVAL);
+}
+
 /* ---- SVM in GPU pages ------------------------------------------------------ */
 
 /**
@@ -476,6 +591,8 @@ static const struct {
 	{ "mmio-remap-hdp-flush", mmio_remap_hdp_flush },
 	{ "hdp-flush-fallback", hdp_flush_fallback },
 	{ "sdma-queue-4k-ring", sdma_queue_4k_ring },
+	{ "compute-queue-hw-eop", compute_queue_hw_eop },
+	{ "ctl-stack-gpu-pages", ctl_stack_gpu_pages },
 	{ "svm-map-gpu-pages", svm_map_gpu_pages },
 	{ "svm-attr-below-cpu-page", svm_attr_below_cpu_page },
 	{ "migrate-beyond-gtt-transfer", migrate_beyond_gtt_transfer },

@@ -360,6 +360,13 @@ struct vdev_kfd_queue;
  * q->bounce: the queue's owner frees them); -errno.
  */
 int vdev_kfd_engine_start(struct vdev_kfd_queue *q);
+/*
+ * CREATE_QUEUE of a compute queue: its EOP and CWSR buffers checked and
+ * found (bos[3], bos[4]; not yet referenced), or the check's -errno
+ * (kfd_compute.c).
+ */
+long vdev_kfd_compute_acquire(struct vdev_kfd_queue *q,
+			      const struct kfd_ioctl_create_queue_args *a);
 /* Stops and joins it; drops kfd_lock while it waits. */
 void vdev_kfd_engine_stop(struct vdev_kfd_queue *q);
 
@@ -371,7 +378,7 @@ struct vdev_kfd_queue {
 	uint64_t ring, rptr_va, wptr_va;
 	uint32_t ring_size;		/* bytes, a power of two */
 	uint32_t doorbell;		/* slot in the GPU's doorbell page */
-	struct vdev_kfd_bo *bos[3];	/* ring, rptr, wptr: referenced */
+	struct vdev_kfd_bo *bos[5];	/* ring, rptr, wptr, EOP, CWSR: referenced */
 	uint64_t rptr;			/* the engine's read pointer, bytes */
 	bool stop;			/* the engine must end */
 	bool hung;			/* an unknown packet stopped it */

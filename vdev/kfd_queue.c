@@ -12,8 +12,8 @@
  *
  * SDMA and SDMA_XGMI queues run on vdev's SDMA engine (kfd_sdma_exec.c).
  * COMPUTE and COMPUTE_AQL queues are created with the same ring and
- * pointer validation but never execute: vdev has no PM4/AQL processor,
- * and does not model the EOP and CWSR buffer checks of compute queues.
+ * pointer validation and 7.3.4's EOP and CWSR checks (kfd_compute.c), but
+ * never execute: vdev has no PM4/AQL processor.
  * SDMA_BY_ENG_ID is refused as by a GPU without such engines (EINVAL).
  * The doorbell slot of a queue is its id (vdev's choice: the kernel
  * takes it from the engine's doorbell range).
@@ -134,9 +134,12 @@ static long acquire_buffers(struct vdev_kfd_queue *q, uint64_t expected_ring)
 			return vdev_kfd_reject(-EINVAL, check[i]);
 		}
 	}
-	for (int i = 0; i < 3; i++)
-		vdev_kfd_bo_queue_ref(q->bos[i], q->gpu, 1);
 	return 0;
+}
+
+static bool is_compute(uint32_t type)
+{
+	return type == KFD_IOC_QUEUE_TYPE_COMPUTE || type == KFD_IOC_QUEUE_TYPE_COMPUTE_AQL;
 }
 
 static uint32_t free_queue_id(void)
@@ -159,9 +162,27 @@ static bool is_sdma(uint32_t type)
 
 static void release_buffers(struct vdev_kfd_queue *q)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 5; i++)
 		if (q->bos[i])
 			vdev_kfd_bo_queue_ref(q->bos[i], q->gpu, -1);
+}
+
+/* The queue's buffers, all checked before any is referenced. */
+static long acquire_all(struct vdev_kfd_queue *q, const struct kfd_ioctl_create_queue_args *a)
+{
+	long ret = acquire_buffers(q, a->ring_size);
+
+	if (!ret && is_compute(q->type))
+		ret = vdev_kfd_compute_acquire(q, a);
+	if (ret) {
+		for (int i = 0; i < 5; i++)
+			q->bos[i] = NULL;
+		return ret;
+	}
+	for (int i = 0; i < 5; i++)
+		if (q->bos[i])
+			vdev_kfd_bo_queue_ref(q->bos[i], q->gpu, 1);
+	return 0;
 }
 
 long vdev_kfd_create_queue(void *data)
@@ -194,7 +215,7 @@ long vdev_kfd_create_queue(void *data)
 	q->rptr_va = a->read_pointer_address;
 	q->wptr_va = a->write_pointer_address;
 	q->ring_size = a->ring_size;
-	ret = acquire_buffers(q, a->ring_size);
+	ret = acquire_all(q, a);
 	if (!ret) {
 		/* pqm_create_queue: find_available_queue_slot */
 		q->id = free_queue_id();

@@ -94,6 +94,8 @@ static const struct {
 	{ "svm-map-cpu-pages", VDEV_BUG_KFD_SVM_MAP_CPU_PAGES },
 	{ "gart-pte-cpu-pages", VDEV_BUG_KFD_GART_PTE_CPU_PAGES },
 	{ "mmio-remap-large-page", VDEV_BUG_KFD_MMIO_LARGE_PAGE },
+	{ "eop-size-page", VDEV_BUG_KFD_EOP_SIZE_PAGE },
+	{ "ctl-stack-cpu-pages", VDEV_BUG_KFD_CTL_STACK_CPU_PAGES },
 };
 
 const struct vdev_preset *vdev_preset;

@@ -43,6 +43,8 @@ enum vdev_bug {
 	VDEV_BUG_KFD_SVM_MAP_CPU_PAGES = 1u << 11,	/* kfd_svm: Fix SVM map/unmap address conversion for non-4k page sizes */
 	VDEV_BUG_KFD_GART_PTE_CPU_PAGES = 1u << 12,	/* kfd_migrate: Fix GART PTE for non-4K pagesize in svm_migrate_gart_map() */
 	VDEV_BUG_KFD_MMIO_LARGE_PAGE = 1u << 13,	/* drm/amdkfd: don't allow mapping the MMIO HDP page with large pages */
+	VDEV_BUG_KFD_EOP_SIZE_PAGE = 1u << 14,	/* drm/amdkfd: Relax size checking during queue buffer get */
+	VDEV_BUG_KFD_CTL_STACK_CPU_PAGES = 1u << 15,	/* amdgpu: Align ctl_stack_size and wg_data_size to GPU page size instead of CPU page size */
 };
 
 struct vdev_gt {

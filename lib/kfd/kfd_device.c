@@ -10,6 +10,7 @@
 
 #include "igt_core.h"
 #include "kfd_device.h"
+#include "kfd_compute_queue.h"
 #include "kfd_events.h"
 #include "kfd_ioctl.h"
 #include "kfd_mem.h"
@@ -211,6 +212,8 @@ static void release_objects(struct kfd_device *dev)
 {
 	while (dev->queues)
 		__kfd_sdma_queue_destroy(dev->queues);
+	while (dev->compute_queues)
+		__kfd_compute_queue_destroy(dev->compute_queues);
 	while (dev->events)
 		__kfd_event_destroy(dev->events);
 	while (dev->smis)

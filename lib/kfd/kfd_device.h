@@ -29,6 +29,7 @@
 #define KFD_DEFAULT_TIMEOUT_MS 10000
 
 struct kfd_bo;
+struct kfd_compute_queue;
 struct kfd_event;
 struct kfd_sdma_queue;
 struct kfd_smi;
@@ -51,6 +52,7 @@ struct kfd_device {
 	struct kfd_gpu gpus[KFD_DEVICE_MAX_GPUS];
 	/* What close releases, each list newest first. */
 	struct kfd_sdma_queue *queues;
+	struct kfd_compute_queue *compute_queues;
 	struct kfd_event *events;
 	struct kfd_smi *smis;
 	struct kfd_bo *bos;

@@ -95,6 +95,12 @@ static const struct property {
 	PROP32(num_xcc),
 	PROP32(simd_count),
 	PROP32(device_id),
+	PROP32(simd_per_cu),
+	PROP32(array_count),
+	PROP32(simd_arrays_per_engine),
+	PROP32(lds_size_in_kb),
+	PROP32(ctl_stack_size),
+	PROP32(cwsr_size),
 };
 
 static void store(void *base, const struct property *p, uint64_t value)

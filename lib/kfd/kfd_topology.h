@@ -34,6 +34,13 @@ struct kfd_node {
 	uint32_t num_xcc;
 	uint32_t simd_count;
 	uint32_t device_id;		/* PCI device id */
+	/* What a compute queue's CWSR sizes come from (kfd_queue.c). */
+	uint32_t simd_per_cu;
+	uint32_t array_count;
+	uint32_t simd_arrays_per_engine;
+	uint32_t lds_size_in_kb;
+	uint32_t ctl_stack_size;	/* what CREATE_QUEUE wants, exactly */
+	uint32_t cwsr_size;		/* the least ctx_save_restore_size it takes */
 };
 
 struct kfd_topology {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "kfd/kfd_compute_queue.h"
 #include "kfd/kfd_device.h"
 #include "kfd/kfd_events.h"
 #include "kfd/kfd_ioctl.h"
@@ -303,6 +304,44 @@ static int create_queue(struct kfd_device *dev, uint64_t ring, uint32_t ring_siz
 	return ret;
 }
 
+/* A compute queue's EOP and CWSR checks (7.3.4's kfd_queue_acquire_buffers). */
+static void test_compute_queue(struct kfd_device *dev, struct kfd_sdma_queue *sdma)
+{
+	struct kfd_gpu *gpu = &dev->gpus[0];
+	const struct kfd_node *node = gpu->node;
+	static const struct {
+		struct kfd_compute_queue_sizes want;
+		const char *what;
+	} refused[] = {
+		{ { .eop = 2048 }, "an EOP buffer under the node's 4K" },
+		{ { .ctl_stack = 1 }, "a ctl_stack_size not the topology's" },
+		{ { .ctx_save = 4096 }, "a ctx_save_restore_size under the topology's cwsr_size" },
+	};
+	struct kfd_compute_queue *q;
+	int ret;
+
+	check(node->ctl_stack_size && node->cwsr_size >= node->ctl_stack_size,
+	      "the topology has a compute queue's CWSR sizes", "ctl_stack_size %u cwsr_size %u",
+	      node->ctl_stack_size, node->cwsr_size);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ret = __kfd_compute_queue_create(dev, gpu, &refused[i].want, &q);
+		check(ret == -EINVAL, refused[i].what, "CREATE_QUEUE: %s, not EINVAL",
+		      strerror(-ret));
+		if (!ret)
+			__kfd_compute_queue_destroy(q);
+	}
+	ret = __kfd_compute_queue_create(dev, gpu, NULL, &q);
+	check_ret(ret, 0, "CREATE_QUEUE COMPUTE_AQL with EOP and CWSR buffers (never executed)");
+	if (ret)
+		return;
+	check_ret(__kfd_unmap_memory(dev->fd, q->ring_bo->handle, &gpu->gpu_id, 1, NULL), -EBUSY,
+		  "UNMAP of a queue's ring: EBUSY");
+	check_ret(__kfd_unmap_memory(dev->fd, q->cwsr_bo->handle, &gpu->gpu_id, 1, NULL), -EBUSY,
+		  "UNMAP of a queue's CWSR area: EBUSY");
+	check(q->queue_id != sdma->queue_id, "queue ids differ", "both %u", q->queue_id);
+	check_ret(__kfd_compute_queue_destroy(q), 0, "DESTROY_QUEUE of the compute queue");
+}
+
 static void test_queue_refusals(struct kfd_device *dev, struct kfd_sdma_queue *q)
 {
 	struct kfd_gpu *gpu = &dev->gpus[0];
@@ -312,7 +351,6 @@ static void test_queue_refusals(struct kfd_device *dev, struct kfd_sdma_queue *q
 	struct kfd_bo *ptrs2 = kfd_bo_gtt(gpu, dev, PAGE, KFD_IOC_ALLOC_MEM_FLAGS_WRITABLE);
 	uint32_t sdma = KFD_IOC_QUEUE_TYPE_SDMA, id;
 	char *anon = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int ret;
 
 	check_ret(create_queue(dev, ring->va, 4 * PAGE, ptrs->va, ptrs2->va, sdma, 16, 100, &id),
 		  -EINVAL, "CREATE_QUEUE with priority 16: EINVAL");
@@ -333,14 +371,10 @@ static void test_queue_refusals(struct kfd_device *dev, struct kfd_sdma_queue *q
 	check_ret(create_queue(dev, ring->va, 4 * PAGE, (uintptr_t)anon, ptrs2->va, sdma, 7, 100,
 			       &id), -EINVAL, "CREATE_QUEUE with the rptr in no BO: EINVAL");
 	check_ret(__kfd_destroy_queue(dev->fd, 999), -EINVAL, "DESTROY_QUEUE of no queue: EINVAL");
-	ret = create_queue(dev, ring->va, 4 * PAGE, ptrs->va, ptrs2->va,
-			   KFD_IOC_QUEUE_TYPE_COMPUTE, 7, 100, &id);
-	check_ret(ret, 0, "CREATE_QUEUE COMPUTE with valid buffers (never executed)");
-	check_ret(__kfd_unmap_memory(dev->fd, ring->handle, &gpu->gpu_id, 1, NULL), -EBUSY,
-		  "UNMAP of a queue's ring: EBUSY");
-	check(id != q->queue_id, "queue ids differ", "both %u", id);
-	if (!ret)
-		check_ret(__kfd_destroy_queue(dev->fd, id), 0, "DESTROY_QUEUE of the compute queue");
+	check_ret(create_queue(dev, ring->va, 4 * PAGE, ptrs->va, ptrs2->va,
+			       KFD_IOC_QUEUE_TYPE_COMPUTE, 7, 100, &id), -EINVAL,
+		  "CREATE_QUEUE COMPUTE without a CWSR area: EINVAL");
+	test_compute_queue(dev, q);
 	check_ret(__kfd_xnack_set(dev->fd, false), -EBUSY, "SET_XNACK_MODE while a queue exists: EBUSY");
 	munmap(anon, 4 * PAGE);
 	__kfd_bo_free(ptrs2);
