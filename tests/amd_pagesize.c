@@ -23,6 +23,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <amdgpu_drm.h>
+#include <xf86drm.h>
+
 #include "igt_core.h"
 #include "igt_defer.h"
 #include "kfd/kfd_compute_queue.h"
@@ -453,6 +456,55 @@ static void ctl_stack_gpu_pages(void)
 			.ctx_save = node->cwsr_size - GPU_PAGE }), -EINVAL);
 }
 
+/* ---- the GPU VA's reserved top ---------------------------------------------- */
+
+#define HOLE_END_48 0xffff800000000000ull	/* AMDGPU_GMC_HOLE_END of a 48-bit VM */
+#define VA_MASK_48 0x0000ffffffffffffull
+/* AMDGPU_VA_RESERVED_CSA_SIZE and _SEQ64_SIZE, above the trap area. */
+#define CSA_AND_SEQ64 (4ull << 20)
+#define TBA_TMA_BYTES (2 * GPU_PAGE)		/* KFD_CWSR_TBA_TMA_SIZE */
+
+/**
+ * SUBTEST: trap-area-reserved
+ * Description: The top of the GPU VA that amdgpu reserves for the kernel
+ *   (AMDGPU_VA_RESERVED_TOP, what DEV_INFO's high_va_max leaves below the
+ *   VM's power-of-two end) holds the CSA, SEQ64 and a trap area large
+ *   enough for KFD's trap handler pages (TBA/TMA, two GPU pages) in the BO
+ *   of whole CPU pages they take: at 64K pages the old trap area of two 4K
+ *   GPU pages overlapped SEQ64 ("kernel simply crashes when running
+ *   rocminfo", the series' cover).  At any page size
+ * Kernel change: AMDGPU_VA_RESERVED_TRAP_SIZE raised to 64K (v4 1/2 of the
+ *   series)
+ */
+static void trap_area_reserved(void)
+{
+	struct drm_amdgpu_info_device d = { 0 };
+	struct drm_amdgpu_info req = {
+		.return_pointer = (uintptr_t)&d, .return_size = sizeof(d),
+		.query = AMDGPU_INFO_DEV_INFO,
+	};
+	uint64_t vm_size, vm_end = 1, reserved, need;
+	int ret = drmCommandWrite(pctx.gpu->render_fd, DRM_AMDGPU_INFO, &req, sizeof(req));
+
+	igt_assert_f(ret == 0, "DRM_AMDGPU_INFO DEV_INFO on GPU %#x: %s\n", pctx.gpu->gpu_id,
+		     strerror(-ret));
+	igt_require_f(d.high_va_offset == HOLE_END_48 && d.high_va_max,
+		      "no 48-bit GPU VM above the hole (high_va_offset %#llx): the layout this "
+		      "check knows\n", (unsigned long long)d.high_va_offset);
+	vm_size = d.high_va_max & VA_MASK_48;
+	while (vm_end < vm_size)
+		vm_end <<= 1;
+	reserved = vm_end - vm_size;
+	need = CSA_AND_SEQ64 + (TBA_TMA_BYTES > pctx.page ? TBA_TMA_BYTES : pctx.page);
+	igt_info("GPU VM %#" PRIx64 ": %" PRIu64 " KiB reserved at the top\n", vm_end,
+		 reserved >> 10);
+	igt_assert_f(reserved >= need,
+		     "%" PRIu64 " KiB reserved at the top of the GPU VA: the trap area is %" PRId64
+		     " KiB, KFD's trap handler BO takes %" PRIu64 " KiB\n", reserved >> 10,
+		     ((int64_t)reserved - (int64_t)CSA_AND_SEQ64) / 1024,
+		     (uint64_t)((need - CSA_AND_SEQ64) >> 10));
+}
+
 /* ---- SVM in GPU pages ------------------------------------------------------ */
 
 /**
@@ -593,6 +645,7 @@ static const struct {
 	{ "sdma-queue-4k-ring", sdma_queue_4k_ring },
 	{ "compute-queue-hw-eop", compute_queue_hw_eop },
 	{ "ctl-stack-gpu-pages", ctl_stack_gpu_pages },
+	{ "trap-area-reserved", trap_area_reserved },
 	{ "svm-map-gpu-pages", svm_map_gpu_pages },
 	{ "svm-attr-below-cpu-page", svm_attr_below_cpu_page },
 	{ "migrate-beyond-gtt-transfer", migrate_beyond_gtt_transfer },

@@ -47,7 +47,13 @@
 #include "uapi/amdgpu_svm_drm.h"	/* after amdgpu_drm.h: AMDGPU_INFO_GPUVM_FAULT */
 
 #define RESERVED_BOTTOM		(1ull << 16)
-#define RESERVED_TOP		((1ull << 16) + (2ull << 20) + (2ull << 20))
+/*
+ * AMDGPU_VA_RESERVED_TOP: the trap area (TRAP_SIZE, 64K since the non-4K
+ * series' v4; bug model trap-area-8k: its old two 4K GPU pages), SEQ64's
+ * 2 MiB and the CSA's 2 MiB.
+ */
+#define TRAP_SIZE		(vdev_bugs & VDEV_BUG_KFD_TRAP_AREA_8K ? 8192ull : 1ull << 16)
+#define RESERVED_TOP		(TRAP_SIZE + (2ull << 20) + (2ull << 20))
 #define VM_SIZE			((1ull << 48) - RESERVED_TOP)
 #define HOLE_START		0x0000800000000000ull
 #define HOLE_END		0xffff800000000000ull

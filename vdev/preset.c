@@ -96,6 +96,7 @@ static const struct {
 	{ "mmio-remap-large-page", VDEV_BUG_KFD_MMIO_LARGE_PAGE },
 	{ "eop-size-page", VDEV_BUG_KFD_EOP_SIZE_PAGE },
 	{ "ctl-stack-cpu-pages", VDEV_BUG_KFD_CTL_STACK_CPU_PAGES },
+	{ "trap-area-8k", VDEV_BUG_KFD_TRAP_AREA_8K },
 };
 
 const struct vdev_preset *vdev_preset;

@@ -45,6 +45,7 @@ enum vdev_bug {
 	VDEV_BUG_KFD_MMIO_LARGE_PAGE = 1u << 13,	/* drm/amdkfd: don't allow mapping the MMIO HDP page with large pages */
 	VDEV_BUG_KFD_EOP_SIZE_PAGE = 1u << 14,	/* drm/amdkfd: Relax size checking during queue buffer get */
 	VDEV_BUG_KFD_CTL_STACK_CPU_PAGES = 1u << 15,	/* amdgpu: Align ctl_stack_size and wg_data_size to GPU page size instead of CPU page size */
+	VDEV_BUG_KFD_TRAP_AREA_8K = 1u << 16,	/* AMDGPU_VA_RESERVED_TRAP_SIZE 64K (v4 1/2 of the series) */
 };
 
 struct vdev_gt {
