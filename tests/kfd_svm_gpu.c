@@ -544,23 +544,7 @@ static void prefault_partial_range(void)
 /* The next event of @id from this process about @gpu, within SMI_WAIT_MS. */
 static struct kfd_smi_msg smi_expect(struct kfd_smi *smi, uint32_t id, const char *what)
 {
-	struct timespec start, now;
-	struct kfd_smi_msg ev;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		int left, ret;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = SMI_WAIT_MS - (int)((now.tv_sec - start.tv_sec) * 1000 +
-					   (now.tv_nsec - start.tv_nsec) / 1000000);
-		igt_assert_f(left > 0, "%s: no SMI event %u within %d ms\n", what, id, SMI_WAIT_MS);
-		ret = __kfd_smi_read(smi, &ev, left);
-		igt_assert_f(ret == 0 || ret == -EINVAL || ret == -ETIME, "%s: SMI read: %s\n", what,
-			     strerror(-ret));
-		if (!ret && ev.id == id && ev.pid == getpid())
-			return ev;
-	}
+	return kfd_smi_expect(smi, id, SMI_WAIT_MS, what);
 }
 
 /**

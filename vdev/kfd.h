@@ -23,7 +23,7 @@
 
 #include "uapi/kfd_svm_ioctl.h"
 
-#define VDEV_KFD_MAX_GPUS 2
+#define VDEV_KFD_MAX_GPUS 4
 /*
  * The emulated kernel's PAGE_SHIFT: 12, or the preset's (kfd-64k: 16, a
  * 64K-page arm64 or POWER kernel).  Everything kfd counts in pages (SVM

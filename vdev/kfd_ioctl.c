@@ -86,7 +86,8 @@ __attribute__((constructor)) static void kfd_lock_atfork(void)
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
-struct vdev_kfd_process vdev_kfd_proc = { .bound_fd = { -1, -1 } };
+_Static_assert(VDEV_KFD_MAX_GPUS == 4, "one -1 of bound_fd for each GPU below");
+struct vdev_kfd_process vdev_kfd_proc = { .bound_fd = { -1, -1, -1, -1 } };
 const char *vdev_kfd_failed_check;
 
 #define MAX_FDS 64
@@ -211,7 +212,7 @@ int vdev_kfd_attach(int fd, int node, int flags)
 		if (node == VDEV_KFD_NODE_KFD && vdev_kfd_proc.pid != getpid()) {
 			vdev_kfd_proc = (struct vdev_kfd_process){
 				.pid = getpid(), .xnack_enabled = vdev_kfd->xnack_default,
-				.bound_fd = { -1, -1 },
+				.bound_fd = { -1, -1, -1, -1 },
 			};
 		}
 	}

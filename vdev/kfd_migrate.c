@@ -483,7 +483,7 @@ void vdev_kfd_vram_sync(void)
 	uint64_t *left, n = 0, done = 0;
 	bool any_done = false;
 
-	_Static_assert(VDEV_KFD_MAX_GPUS <= 2, "the GPU index is one bit of a left page");
+	_Static_assert(VDEV_KFD_MAX_GPUS <= 4, "the GPU index is two bits of a left page");
 	if (moved_out == seen_moved_out || !num_live)
 		return;
 	/*
@@ -497,22 +497,22 @@ void vdev_kfd_vram_sync(void)
 	if (!left)
 		return;	/* seen_moved_out unchanged: again at the next entry */
 	seen_moved_out = moved_out;
-	/* The pages that left, as page << 1 | GPU index; their records go. */
+	/* The pages that left, as page << 2 | GPU index; their records go. */
 	for (uint32_t i = 0; i < REC_MAX; i++) {
 		struct vrec *r = &recs[i];
 
 		if (r->gpu < 0 || kpage_tile(r->page) == r->gpu)
 			continue;
-		left[n++] = (r->page << 1) | (uint64_t)r->gpu;
+		left[n++] = (r->page << 2) | (uint64_t)r->gpu;
 		rec_del(r);
 	}
 	qsort(left, n, sizeof(*left), cmp_page);
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t page = left[i] >> 1;
+		uint64_t page = left[i] >> 2;
 
 		if (any_done && page <= done)
 			continue;	/* it moved with an earlier fault's chunk */
-		cpu_fault(page, (int)(left[i] & 1), &done);
+		cpu_fault(page, (int)(left[i] & 3), &done);
 		any_done = true;
 	}
 	free(left);

@@ -47,6 +47,21 @@ static const struct {
 		  .vram_size = 128 * MIB, .xnack_switchable = true } },
 		.page_shift = 16, .release = "7.3.4-vdev-arm64-64k" } },
 	/*
+	 * The same kernel with four of those GPUs: the series' "more than two
+	 * GPUs" (queue preemption and eviction, amd_pagesize@evict-restore-
+	 * every-gpu).  48 MiB of VRAM each: residency.c's pool holds them all.
+	 */
+	{ "kfd-64k-4gpu", { .num_gpus = 4, .gpus = {
+		{ .gpu_id = 0x3e81, .node = 1, .render_minor = 128, .gfx_target_version = 90010,
+		  .vram_size = 48 * MIB, .xnack_switchable = true },
+		{ .gpu_id = 0x9c27, .node = 2, .render_minor = 129, .gfx_target_version = 90010,
+		  .vram_size = 48 * MIB, .xnack_switchable = true },
+		{ .gpu_id = 0x5a17, .node = 3, .render_minor = 130, .gfx_target_version = 90010,
+		  .vram_size = 48 * MIB, .xnack_switchable = true },
+		{ .gpu_id = 0x71d3, .node = 4, .render_minor = 131, .gfx_target_version = 90010,
+		  .vram_size = 48 * MIB, .xnack_switchable = true } },
+		.page_shift = 16, .release = "7.3.4-vdev-arm64-64k" } },
+	/*
 	 * The amdgpu drm_gpusvm RFC's kernels (README "amdgpu SVM").  v1 was
 	 * written on 6.18 and tested on gfx1100 with XNACK off; v8 sits on a
 	 * 7.x tree with PROC_OPTIONS and was tested on gfx943 with XNACK on;

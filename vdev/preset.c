@@ -67,6 +67,8 @@ static const struct vdev_preset presets[] = {
 	{ .name = "kfd-2gpu", .what = "two gfx 9.0.10 GPUs, XNACK switchable, VRAM", .kfd = true, .vram = true },
 	{ .name = "kfd-64k", .what = "one gfx 9.0.10 dGPU on a 64K-page kernel, XNACK switchable, VRAM",
 	  .kfd = true, .vram = true },
+	{ .name = "kfd-64k-4gpu", .what = "four gfx 9.0.10 dGPUs on a 64K-page kernel, XNACK switchable, VRAM",
+	  .kfd = true, .vram = true },
 	{ .name = "kfd-apu", .what = "one APU, gfx 9.4.2, XNACK switchable, no VRAM", .kfd = true },
 	{ .name = "amdgpu-svm-v1", .what = "amdgpu SVM RFC v1 (0x1a, XNACK off), one gfx 11.0.0 dGPU",
 	  .kfd = true, .vram = true },

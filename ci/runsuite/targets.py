@@ -193,6 +193,8 @@ TARGETS = [
     vdev_target("kfd-apu", "one APU, gfx 9.4.2, XNACK switchable, no VRAM", "amdkfd"),
     vdev_target("kfd-64k", "one gfx 9.0.10 dGPU on a 64K-page kernel, XNACK switchable, VRAM",
                 "amdkfd"),
+    vdev_target("kfd-64k-4gpu", "four gfx 9.0.10 dGPUs on a 64K-page kernel, XNACK switchable, VRAM",
+                "amdkfd"),
     vdev_target("amdgpu-svm-v1", "RFC v1 at 0x1a, XNACK off, one gfx 11.0.0 dGPU",
                 "amdkfd + amdgpu SVM"),
     vdev_target("amdgpu-svm-v8", "PATCH v8 at 0x1b, XNACK on, two gfx 9.4.2 GPUs",

@@ -345,6 +345,36 @@ int __kfd_smi_read(struct kfd_smi *smi, struct kfd_smi_msg *ev, int timeout_ms)
 	return kfd_smi_read_fd(smi->fd, smi->buf, sizeof(smi->buf), &smi->len, ev, timeout_ms);
 }
 
+int __kfd_smi_expect(struct kfd_smi *smi, uint32_t id, int32_t pid, int timeout_ms,
+		     struct kfd_smi_msg *ev)
+{
+	int64_t deadline = (int64_t)now_ms() + timeout_ms;
+
+	for (;;) {
+		int64_t left = deadline - (int64_t)now_ms();
+		int ret;
+
+		if (left <= 0)
+			return -ETIME;
+		ret = __kfd_smi_read(smi, ev, (int)left);
+		if (ret && ret != -EINVAL)
+			return ret;
+		if (!ret && ev->id == id && ev->pid == pid)
+			return 0;
+	}
+}
+
+struct kfd_smi_msg kfd_smi_expect(struct kfd_smi *smi, uint32_t id, int timeout_ms,
+				  const char *what)
+{
+	struct kfd_smi_msg ev;
+	int ret = __kfd_smi_expect(smi, id, getpid(), timeout_ms, &ev);
+
+	igt_assert_f(ret != -ETIME, "%s: no SMI event %u within %d ms\n", what, id, timeout_ms);
+	igt_assert_f(ret == 0, "%s: SMI read: %s\n", what, strerror(-ret));
+	return ev;
+}
+
 void kfd_smi_close(struct kfd_smi *smi)
 {
 	for (struct kfd_smi **p = &smi->dev->smis; *p; p = &(*p)->next)

@@ -85,6 +85,16 @@ int __kfd_smi_enable(struct kfd_smi *smi, uint64_t mask);
  * goes on with the following line), or the -errno of poll/read.
  */
 int __kfd_smi_read(struct kfd_smi *smi, struct kfd_smi_msg *ev, int timeout_ms);
+/*
+ * The next event @id of process @pid within @timeout_ms, skipping any
+ * other (and lines that do not parse): 0, -ETIME when none came in time,
+ * or the -errno of poll/read.  kfd_smi_expect() asserts it came, naming
+ * @what, and returns it.
+ */
+int __kfd_smi_expect(struct kfd_smi *smi, uint32_t id, int32_t pid, int timeout_ms,
+		     struct kfd_smi_msg *ev);
+struct kfd_smi_msg kfd_smi_expect(struct kfd_smi *smi, uint32_t id, int timeout_ms,
+				  const char *what);
 void kfd_smi_close(struct kfd_smi *smi);
 
 /*
