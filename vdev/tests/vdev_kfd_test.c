@@ -24,7 +24,9 @@
 #include "uapi/igt_svm_drm_base.h"
 #include "uapi/kfd_svm_ioctl.h"
 
-#define PAGE 4096ul
+/* The kernel's page as the program sees it: 64K on kfd-64k. */
+static unsigned long page_size;
+#define PAGE page_size
 #define MAX_GPUS 8
 #define UNDEF KFD_IOCTL_SVM_LOCATION_UNDEFINED
 #define DEFAULT_FLAGS (KFD_IOCTL_SVM_FLAG_HOST_ACCESS | KFD_IOCTL_SVM_FLAG_COHERENT)
@@ -538,8 +540,10 @@ static void test_xnack(void)
 
 int main(void)
 {
-	char *buf = map_pages(1);
+	char *buf;
 
+	page_size = (unsigned long)sysconf(_SC_PAGESIZE);
+	buf = map_pages(1);
 	(void)buf;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_topology();
