@@ -161,6 +161,29 @@ static struct kfd_sdma_queue *queue(uint32_t ring_bytes)
 	return queue_on(pctx.gpu, ring_bytes);
 }
 
+static int restore_xnack(uint64_t enabled, uint64_t unused)
+{
+	(void)unused;
+	return __kfd_xnack_set(pctx.dev->fd, enabled);
+}
+
+/*
+ * The process's XNACK mode @on for this subtest (before it makes any
+ * queue), as it was again at its end; or a skip saying why it cannot be.
+ */
+static void xnack_for_subtest(bool on)
+{
+	int was, ret = __kfd_xnack_query(pctx.dev->fd, &was);
+
+	igt_assert_f(ret == 0, "SET_XNACK_MODE query: %s\n", strerror(-ret));
+	if (!was == !on)
+		return;
+	ret = __kfd_xnack_set(pctx.dev->fd, on);
+	igt_require_f(ret == 0, "XNACK cannot be switched %s here (SET_XNACK_MODE: %s)\n",
+		      on ? "on" : "off", strerror(-ret));
+	igt_defer(restore_xnack, (uint64_t)was, 0);
+}
+
 static void *svm_range(uint64_t size)
 {
 	void *p = igt_mmap_tracked(NULL, size, PROT_READ | PROT_WRITE,
@@ -508,9 +531,8 @@ static void evict_restore_every_gpu(void)
 	igt_require_f(n >= EVICT_MIN_GPUS, "%d GPU%s: the failures need %d or more\n", n,
 		      n == 1 ? "" : "s", EVICT_MIN_GPUS);
 	require_svm();
-	ret = __kfd_xnack_set(pctx.dev->fd, false);
-	igt_require_f(ret == 0, "XNACK cannot be switched off here (SET_XNACK_MODE: %s): only "
-		      "an XNACK-off range evicts the queues on mprotect\n", strerror(-ret));
+	/* Only an XNACK-off range evicts the queues on mprotect. */
+	xnack_for_subtest(false);
 	for (int i = 0; i < n; i++) {
 		struct kfd_gpu *gpu = &pctx.dev->gpus[i];
 
@@ -658,6 +680,52 @@ static void svm_map_gpu_pages(void)
 }
 
 /**
+ * SUBTEST: svm-retry-fault-gpu-pages
+ * Description: XNACK on, and an SVM range of four CPU pages that no GPU
+ *   has mapped.  An SDMA read of the last 4K GPU page of the third CPU
+ *   page takes a retry fault there, which must restore that page (the
+ *   data read is exactly the CPU's); an SDMA write into another 4K piece
+ *   of the fourth page faults and lands exactly there.  amdgpu hands the fault's
+ *   address to svm_range_restore_pages() in 4K GPU pages, which it takes
+ *   as CPU pages, so without the fix it restored, above 4K, a page sixteen
+ *   times higher and the fault was never resolved.  At any page size
+ *   (skips where XNACK cannot be switched on)
+ * Kernel change: "drm/amdgpu: Handle GPU page faults correctly on non-4K
+ *   page systems" (6/8 of the series)
+ */
+static void svm_retry_fault_gpu_pages(void)
+{
+	uint64_t size = 4 * pctx.page, rd = 3 * pctx.page - GPU_PAGE;
+	uint64_t wr = 3 * pctx.page + (pctx.page > GPU_PAGE ? GPU_PAGE : 0);
+	struct kfd_sdma_queue *q;
+	struct kfd_bo *out, *in;
+	char *p;
+	int ret;
+
+	require_svm();
+	xnack_for_subtest(true);
+	q = queue(0);
+	out = gtt(GPU_PAGE);
+	in = gtt(GPU_PAGE);
+	p = svm_range(size);
+	fill(p, size, 0x584e414b);
+	memset(out->cpu, 0, GPU_PAGE);
+	ret = __kfd_sdma_copy(q, out->va, (uintptr_t)p + rd, GPU_PAGE, KFD_DEFAULT_TIMEOUT_MS);
+	igt_assert_f(ret == 0, "SDMA read at offset %#" PRIx64 " of a range no GPU mapped (the "
+		     "retry fault not resolved?): %s\n", rd, strerror(-ret));
+	igt_assert_f(!memcmp(out->cpu, p + rd, GPU_PAGE),
+		     "the 4K GPU page at offset %#" PRIx64 " read after its retry fault is not the "
+		     "CPU's data\n", rd);
+	fill(in->cpu, GPU_PAGE, 0x584e414c);
+	ret = __kfd_sdma_copy(q, (uintptr_t)p + wr, in->va, GPU_PAGE, KFD_DEFAULT_TIMEOUT_MS);
+	igt_assert_f(ret == 0, "SDMA write at offset %#" PRIx64 " after a retry fault: %s\n", wr,
+		     strerror(-ret));
+	igt_assert_f(!memcmp(p + wr, in->cpu, GPU_PAGE),
+		     "the 4K GPU page at offset %#" PRIx64 " written after its retry fault does not "
+		     "hold the GPU's data\n", wr);
+}
+
+/**
  * SUBTEST: svm-attr-below-cpu-page
  * Description: SVM attributes belong to whole CPU pages even though the
  *   GPU maps 4K: a SET or GET of ACCESS over one 4K GPU page inside a CPU
@@ -750,6 +818,7 @@ static const struct {
 	{ "trap-area-reserved", trap_area_reserved },
 	{ "evict-restore-every-gpu", evict_restore_every_gpu },
 	{ "svm-map-gpu-pages", svm_map_gpu_pages },
+	{ "svm-retry-fault-gpu-pages", svm_retry_fault_gpu_pages },
 	{ "svm-attr-below-cpu-page", svm_attr_below_cpu_page },
 	{ "migrate-beyond-gtt-transfer", migrate_beyond_gtt_transfer },
 };

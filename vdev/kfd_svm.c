@@ -727,6 +727,23 @@ static bool cpu_page_pte_bug_misses(const struct svm_range *r, uint64_t va)
 }
 
 /*
+ * Bug fault-gpu-pfn: amdgpu's fault handler passed svm_range_restore_pages()
+ * the fault's 4K GPU page number where it takes a CPU page number, so above
+ * 4K it restores whatever page sixteen times higher is (a range there, or
+ * nothing) and never the one that faulted: the fault stays unresolved.
+ */
+static int gpu_pfn_fault(unsigned int gpu, uint64_t page, uint64_t fault_va, bool write)
+{
+	uint64_t wrong = fault_va >> VDEV_KFD_GPU_PAGE_SHIFT;
+	struct svm_range *r = range_at(wrong);
+
+	if (r && ((r->access | r->access_in_place) >> gpu & 1) && !map_has(gpu, wrong) &&
+	    retry_fault(r, gpu, wrong, write))
+		return -EFAULT;
+	return map_has(gpu, page) ? 0 : -EFAULT;
+}
+
+/*
  * XNACK off (or GPU_ALWAYS_MAPPED): a GPU's page table has exactly the
  * ranges whose access bitmaps name it (svm_range_map_to_gpus over
  * bitmap_access|bitmap_aip), wherever their pages are: a page in another
@@ -753,7 +770,12 @@ int vdev_kfd_svm_gpu_access(unsigned int gpu, uint64_t va, uint64_t len, bool wr
 		if (write && (r->flags & KFD_IOCTL_SVM_FLAG_GPU_RO))
 			return -EPERM;
 		if (!always_mapped(r) && !map_has(gpu, p)) {
-			ret = retry_fault(r, gpu, p, write);
+			if ((vdev_bugs & VDEV_BUG_KFD_FAULT_GPU_PFN) &&
+			    VDEV_KFD_PAGE_SIZE > VDEV_KFD_GPU_PAGE_SIZE)
+				ret = gpu_pfn_fault(gpu, p, p == first ? va : p << VDEV_KFD_PAGE_SHIFT,
+						    write);
+			else
+				ret = retry_fault(r, gpu, p, write);
 			if (ret)
 				return ret;
 		}

@@ -99,6 +99,7 @@ static const struct {
 	{ "eop-size-page", VDEV_BUG_KFD_EOP_SIZE_PAGE },
 	{ "ctl-stack-cpu-pages", VDEV_BUG_KFD_CTL_STACK_CPU_PAGES },
 	{ "trap-area-8k", VDEV_BUG_KFD_TRAP_AREA_8K },
+	{ "fault-gpu-pfn", VDEV_BUG_KFD_FAULT_GPU_PFN },
 };
 
 const struct vdev_preset *vdev_preset;

@@ -46,6 +46,7 @@ enum vdev_bug {
 	VDEV_BUG_KFD_EOP_SIZE_PAGE = 1u << 14,	/* drm/amdkfd: Relax size checking during queue buffer get */
 	VDEV_BUG_KFD_CTL_STACK_CPU_PAGES = 1u << 15,	/* amdgpu: Align ctl_stack_size and wg_data_size to GPU page size instead of CPU page size */
 	VDEV_BUG_KFD_TRAP_AREA_8K = 1u << 16,	/* AMDGPU_VA_RESERVED_TRAP_SIZE 64K (v4 1/2 of the series) */
+	VDEV_BUG_KFD_FAULT_GPU_PFN = 1u << 17,	/* drm/amdgpu: Handle GPU page faults correctly on non-4K page systems */
 };
 
 struct vdev_gt {
