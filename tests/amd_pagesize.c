@@ -502,6 +502,13 @@ static void ctl_stack_gpu_pages(void)
 #define SMI_WAIT_MS 5000
 #define EVICT_MIN_GPUS 3
 
+static int release_smi(uint64_t smi, uint64_t unused)
+{
+	(void)unused;
+	kfd_smi_close((struct kfd_smi *)(uintptr_t)smi);
+	return 0;
+}
+
 /**
  * SUBTEST: evict-restore-every-gpu
  * Description: With three or more GPUs, XNACK off, a compute queue (EOP
@@ -537,11 +544,14 @@ static void evict_restore_every_gpu(void)
 		struct kfd_gpu *gpu = &pctx.dev->gpus[i];
 
 		ret = __compute_queue_on(gpu, NULL, &compute[i]);
+		igt_require_f(ret != -EOPNOTSUPP, "gfx %u of GPU %#x: no CWSR rule known for it\n",
+			      gpu->node->gfx_target_version, gpu->gpu_id);
 		igt_assert_f(ret == 0, "compute queue on GPU %#x: %s\n", gpu->gpu_id,
 			     strerror(-ret));
 		sdma[i] = queue_on(gpu, 0);
 		ret = __kfd_smi_open(pctx.dev, gpu->gpu_id, &smi[i]);
 		igt_assert_f(ret == 0, "SMI events of GPU %#x: %s\n", gpu->gpu_id, strerror(-ret));
+		igt_defer(release_smi, (uintptr_t)smi[i], 0);
 		ret = __kfd_smi_enable(smi[i], KFD_SMI_EVENT_MASK_FROM_INDEX(KFD_SMI_EVENT_QUEUE_EVICTION) |
 				       KFD_SMI_EVENT_MASK_FROM_INDEX(KFD_SMI_EVENT_QUEUE_RESTORE));
 		igt_assert_f(ret == 0, "SMI event mask: %s\n", strerror(-ret));
